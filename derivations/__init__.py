@@ -1,0 +1,1 @@
+"""SymPy derivations: the proof engine and one module per result."""

@@ -1,0 +1,152 @@
+"""The course's notation as SymPy objects.
+
+Homework convention (see ``docs`` notation table): ``β_t`` is the variance added at step t,
+``β̄_t = ∏_{i=1}^t (1-β_i)`` with ``β̄_0 = 1``.  DDPM (Ho et al. 2020, eq. 4) writes
+``α_t = 1-β_t`` and ``ᾱ_t = ∏ α_s``, so ``ᾱ_t = β̄_t``.  Indexed quantities are SymPy
+functions of their index, so ``beta_bar(t - 1)`` and ``beta_bar(t)`` are distinct atoms that a
+definition (``β̄_t = (1-β_t) β̄_{t-1}``) ties together, and ``beta_bar(0)`` evaluates to 1.
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+
+
+def _index(printer, k) -> str:
+    return printer._print(k).replace(" ", "")
+
+
+class beta(sp.Function):
+    """``β_k``: the variance of the noise added at forward step k."""
+
+    nargs = 1
+
+    def _sympystr(self, printer):
+        k = _index(printer, self.args[0])
+        return f"β_{k}" if len(k) == 1 else f"β_{{{k}}}"
+
+    def _latex(self, printer, exp=None):
+        body = rf"\beta_{{{printer._print(self.args[0])}}}"
+        return body if exp is None else rf"{body}^{{{exp}}}"
+
+
+class beta_bar(sp.Function):
+    """``β̄_k = ∏_{i=1}^k (1-β_i)`` (DDPM's ``ᾱ_k``), with ``β̄_0 = 1``."""
+
+    nargs = 1
+
+    @classmethod
+    def eval(cls, k):
+        if k == 0:
+            return sp.S.One
+
+    def _sympystr(self, printer):
+        k = _index(printer, self.args[0])
+        return f"β̄_{k}" if len(k) == 1 else f"β̄_{{{k}}}"
+
+    def _latex(self, printer, exp=None):
+        body = rf"\bar{{\beta}}_{{{printer._print(self.args[0])}}}"
+        return body if exp is None else rf"{body}^{{{exp}}}"
+
+
+def beta_bar_recursion(k) -> sp.Expr:
+    """``β̄_k = (1-β_k) β̄_{k-1}``: the definition of ``β̄`` one step at a time."""
+    return (1 - beta(k)) * beta_bar(k - 1)
+
+
+def posterior_variance(k) -> sp.Expr:
+    """``σ̃_k² = β_k (1-β̄_{k-1}) / (1-β̄_k)``, the variance of ``q(x_{k-1} | x_k, x_0)``."""
+    return beta(k) * (1 - beta_bar(k - 1)) / (1 - beta_bar(k))
+
+
+def snr(k) -> sp.Expr:
+    """``SNR(k) = β̄_k / (1-β̄_k)``, the signal-to-noise ratio of ``q(x_k | x_0)``."""
+    return beta_bar(k) / (1 - beta_bar(k))
+
+
+def gaussian_logpdf(x, mean, variance) -> sp.Expr:
+    """``log N(x; μ, v) = -½ log(2π v) - (x-μ)²/(2v)`` (one coordinate)."""
+    return -sp.log(2 * sp.pi * variance) / 2 - (x - mean) ** 2 / (2 * variance)
+
+
+def sigmoid(u) -> sp.Expr:
+    """``σ(u) = 1/(1+e^{-u})``: the discriminator's output layer."""
+    return 1 / (1 + sp.exp(-u))
+
+
+def hadamard(a: sp.Matrix, b: sp.Matrix) -> sp.Matrix:
+    """``a ⊙ b``: the elementwise product of two column vectors."""
+    return a.multiply_elementwise(b)
+
+
+def gradient(f: sp.Expr, x: sp.Matrix) -> sp.Matrix:
+    """``∇_x f`` as a column vector."""
+    return sp.Matrix([sp.diff(f, xi) for xi in x])
+
+
+class Discrete(sp.Basic):
+    """A named distribution on finitely many atoms: ``Discrete(name, (p_1, ..., p_n))``.
+
+    Prints as its name; ``probabilities`` are SymPy expressions (symbols, or a definition such
+    as ``p_n = 1 - p_1 - ... - p_{n-1}``), so the discrete KL and JSD below are finite sums.
+    """
+
+    def __new__(cls, name: str, probabilities):
+        return super().__new__(cls, sp.Symbol(name), sp.Tuple(*probabilities))
+
+    @property
+    def name(self) -> str:
+        return self.args[0].name
+
+    @property
+    def probabilities(self) -> sp.Tuple:
+        return self.args[1]
+
+    def mixture(self, other: "Discrete", name: str = "m") -> "Discrete":
+        """``m = (p + q)/2``, the midpoint distribution of the JSD."""
+        return Discrete(name, [(a + b) / 2 for a, b in zip(self.probabilities, other.probabilities)])
+
+    def _sympystr(self, printer):
+        return self.name
+
+    def _latex(self, printer):
+        return sp.latex(self.args[0])
+
+
+class KL(sp.Function):
+    """``KL(p‖q) = Σ_i p_i log(p_i/q_i)`` for two ``Discrete`` distributions; ``doit`` expands it."""
+
+    nargs = 2
+
+    def doit(self, **hints):
+        p, q = self.args
+        return sp.Add(*(a * sp.log(a / b) for a, b in zip(p.probabilities, q.probabilities)))
+
+    def _sympystr(self, printer):
+        p, q = self.args
+        return f"KL({printer._print(p)}‖{printer._print(q)})"
+
+    def _latex(self, printer, exp=None):
+        p, q = self.args
+        body = rf"D_{{\mathrm{{KL}}}}({printer._print(p)} \,\|\, {printer._print(q)})"
+        return body if exp is None else rf"\left({body}\right)^{{{exp}}}"
+
+
+class JSD(sp.Function):
+    """``JSD(p‖q) = ½ KL(p‖m) + ½ KL(q‖m)``, ``m = (p+q)/2``; ``doit`` expands it."""
+
+    nargs = 2
+
+    def doit(self, **hints):
+        p, q = self.args
+        m = p.mixture(q)
+        return (KL(p, m).doit() + KL(q, m).doit()) / 2
+
+    def _sympystr(self, printer):
+        p, q = self.args
+        return f"JSD({printer._print(p)}‖{printer._print(q)})"
+
+    def _latex(self, printer, exp=None):
+        p, q = self.args
+        body = rf"\mathrm{{JSD}}({printer._print(p)} \,\|\, {printer._print(q)})"
+        return body if exp is None else rf"\left({body}\right)^{{{exp}}}"

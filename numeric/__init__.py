@@ -1,0 +1,1 @@
+"""NumPy reference implementations on small problems (float64, explicit ``np.random.Generator``)."""
