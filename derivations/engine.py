@@ -115,20 +115,30 @@ class Domain:
 
     # -- symbolic form -------------------------------------------------------------------
 
-    def symbolic_map(self, keep: sp.Basic | None = None) -> dict:
-        """Atom → expression in fresh symbols that SymPy's assumptions understand."""
+    def symbolic_maps(self, keep: sp.Basic | None = None):
+        """Atom → expression in fresh symbols that SymPy's assumptions understand.
+
+        Yields two maps, cheapest first: plain symbols carrying only their sign, then the
+        reparametrisation of every bounded interval (see the module docstring).  ``keep`` stays
+        a plain real symbol in both (a variable to solve for).
+        """
+        yield self._symbolic_map(keep, reparametrise=False)
+        yield self._symbolic_map(keep, reparametrise=True)
+
+    def _symbolic_map(self, keep, reparametrise: bool) -> dict:
         mapping: dict = {}
         for atom, (lo, hi) in self.intervals.items():
             lo, hi = sp.sympify(lo).xreplace(mapping), sp.sympify(hi).xreplace(mapping)
             if atom == keep or (lo == -sp.oo and hi == sp.oo):
                 mapping[atom] = sp.Dummy(_name(atom), real=True)
-                continue
-            u = sp.Dummy(_name(atom), positive=True)
-            if hi == sp.oo:
-                mapping[atom] = lo + u
+            elif not reparametrise:
+                mapping[atom] = sp.Dummy(_name(atom), real=True, positive=True if lo.is_nonnegative else None)
+            elif hi == sp.oo:
+                mapping[atom] = lo + sp.Dummy(_name(atom), positive=True)
             elif lo == -sp.oo:
-                mapping[atom] = hi - u
+                mapping[atom] = hi - sp.Dummy(_name(atom), positive=True)
             else:
+                u = sp.Dummy(_name(atom), positive=True)
                 mapping[atom] = lo + (hi - lo) * u / (1 + u)
         for atom, (lo, _) in self.integers.items():
             mapping[atom] = sp.Dummy(_name(atom), integer=True, positive=lo >= 1)
@@ -189,6 +199,7 @@ class _Evaluator:
             if stray:
                 raise ValueError(f"quantities not declared in the domain: {sorted(map(str, stray))}")
             self.functions.append(sp.lambdify(self.dummies, expr, modules="mpmath"))
+        self.used = [a for a in atoms if any(e.has(a) for e in exprs)]
 
     def __call__(self, point: dict) -> list | None:
         args = [mpmath.mpf(str(point[a])) if not point[a].is_Integer else int(point[a]) for a in self.atoms]
@@ -227,15 +238,53 @@ def _normalise_radicands(expr: sp.Expr) -> sp.Expr:
     return expr
 
 
-def _is_zero(expr: sp.Expr) -> str | None:
-    """Name of the first simplification that reduces ``expr`` to 0, else None."""
-    if sp.cancel(expr) == 0:
-        return "cancel"
-    if sp.simplify(expr) == 0:
-        return "simplify"
-    normal = sp.expand_log(_normalise_radicands(expr))
-    if sp.simplify(normal) == 0:
-        return "factor radicands, expand_log, simplify"
+def _algebraic_zero(expr: sp.Expr) -> bool:
+    """A sufficient condition for ``expr = 0`` by polynomial algebra.
+
+    Every ``log`` becomes an independent symbol ``L_j`` (after factoring and expanding, so
+    ``log(ab)`` is ``log a + log b``), every square root ``√b`` a positive symbol ``s`` subject
+    to ``den(b)·s² = num(b)``.  The numerator of the resulting rational function is reduced
+    modulo those relations (pseudo-remainders in each ``s``); a zero remainder means ``expr``
+    vanishes wherever the relations hold.  Treating logs and roots as free symbols can only
+    lose identities, never invent them.
+    """
+    if expr.has(sp.log):
+        expr = sp.expand_log(_normalise_radicands(expr))
+        expr = expr.xreplace({L: sp.Dummy("L") for L in expr.atoms(sp.log)})
+    radicals: dict = {}
+
+    def root_of(base):
+        if base not in radicals:
+            radicals[base] = sp.Dummy("s", positive=True)
+        return radicals[base]
+
+    expr = expr.replace(lambda e: e.is_Pow and e.exp.is_Rational and e.exp.q == 2,
+                        lambda e: root_of(e.base) ** e.exp.p)
+    if any(base.has(*radicals.values()) for base in radicals):
+        return False  # nested radicals: beyond this argument
+    numerator = sp.numer(sp.together(expr))
+    for base, s in radicals.items():
+        num, den = sp.fraction(sp.together(base))
+        numerator = sp.prem(numerator, den * s**2 - num, s)
+    return sp.expand(numerator) == 0
+
+
+#: Zero tests, cheapest first; each is sound (a ``True`` is a proof).
+_ZERO_TESTS = (
+    ("rational algebra modulo s² = b for each √b, logs expanded", _algebraic_zero),
+    ("simplify", lambda e: sp.simplify(e) == 0),
+)
+
+
+def _is_zero(variants: Sequence[sp.Expr]) -> str | None:
+    """Name of the first test that reduces one of the equivalent ``variants`` to 0, else None.
+
+    Variants are the same expression in different symbols (see ``Domain.symbolic_maps``);
+    every cheap test is tried on all of them before the expensive ``simplify``.
+    """
+    for name, test in _ZERO_TESTS:
+        if any(test(v) for v in variants):
+            return name
     return None
 
 
@@ -274,7 +323,8 @@ def _search(domain: Domain, exprs, fails: Callable[[list], bool], rng, describe)
             continue
         evaluated += 1
         if fails(values):
-            return Verdict(REFUTED, f"counterexample at {DIGITS} digits", _describe(point, describe(values)))
+            shown = {a: point[a] for a in evaluator.used}
+            return Verdict(REFUTED, f"counterexample at {DIGITS} digits", _describe(shown, describe(values)))
     if evaluated == 0:
         return Verdict(UNDECIDED, "no point of the domain could be evaluated")
     return None
@@ -306,8 +356,8 @@ class Equal(Relation):
             return refuted
         methods = []
         for case in domain.binary_cases():
-            expr = (lhs - rhs).xreplace(case).xreplace(domain.symbolic_map())
-            method = _is_zero(expr)
+            difference = (lhs - rhs).xreplace(case)
+            method = _is_zero([difference.xreplace(m) for m in domain.symbolic_maps()])
             if method is None:
                 return Verdict(UNDECIDED, "no counterexample, but SymPy could not simplify the difference to 0")
             methods.append(method)
@@ -339,7 +389,8 @@ class Less(Relation):
             return refuted
         methods = []
         for case in domain.binary_cases():
-            method = _sign(gap.xreplace(case).xreplace(domain.symbolic_map()), self.strict)
+            gap_case = gap.xreplace(case)
+            method = next(filter(None, (_sign(gap_case.xreplace(m), self.strict) for m in domain.symbolic_maps())), None)
             if method is None:
                 return Verdict(UNDECIDED, "no counterexample, but SymPy could not establish the sign")
             methods.append(method)
@@ -383,14 +434,14 @@ class UniqueRoot(Relation):
         if at_value.status != PROVED:
             return Verdict(at_value.status, "expression at the claimed root: " + at_value.method,
                            at_value.counterexample)
-        mapping = domain.symbolic_map(keep=self.var)
+        *_, mapping = domain.symbolic_maps(keep=self.var)
         x = mapping[self.var]
         numer = sp.numer(sp.together(expr.xreplace(mapping)))
         if not numer.is_polynomial(x):
             return Verdict(UNDECIDED, "the numerator is not a polynomial in " + _name(self.var))
         roots = sp.solve(numer, x)
         value = sp.sympify(self.value).xreplace(mapping)
-        if roots and all(_is_zero(r - value) for r in roots):
+        if roots and all(_is_zero([r - value]) for r in roots):
             return Verdict(PROVED, f"the numerator is a polynomial whose only root is the claimed one")
         return Verdict(UNDECIDED, f"the numerator has roots {roots} besides the claimed one")
 

@@ -21,6 +21,11 @@ class beta(sp.Function):
 
     nargs = 1
 
+    def _eval_evalf(self, prec):
+        # A schedule entry has no numeric value of its own (and mpmath's ``beta`` is another
+        # function of the same name, which evalf would otherwise call).
+        return None
+
     def _sympystr(self, printer):
         k = _index(printer, self.args[0])
         return f"β_{k}" if len(k) == 1 else f"β_{{{k}}}"
@@ -39,6 +44,9 @@ class beta_bar(sp.Function):
     def eval(cls, k):
         if k == 0:
             return sp.S.One
+
+    def _eval_evalf(self, prec):
+        return None
 
     def _sympystr(self, printer):
         k = _index(printer, self.args[0])
