@@ -44,7 +44,7 @@ DOMAIN = Domain(
 
 def derivation(mu_tilde=MU_TILDE, sigma2_tilde=SIGMA2_TILDE) -> Derivation:
     """The derivation; the arguments let a test substitute a wrong mean or variance."""
-    precision = -sp.diff(LOG_BAYES, x_prev, 2)
+    precision = -sp.Derivative(LOG_BAYES, (x_prev, 2))
     steps = (
         Step(Equal(precision, (1 - beta(t)) / beta(t) + 1 / (1 - beta_bar(t - 1))),
              "the log-density is quadratic in x_{t-1}: its curvature is the sum of the two precisions"),

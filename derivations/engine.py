@@ -97,8 +97,16 @@ class Domain:
         return sp.sympify(lo), sp.sympify(hi)
 
     def without(self, atom: sp.Basic) -> "Domain":
-        """The domain with ``atom`` bound (a limit or a solve variable)."""
-        intervals = {a: b for a, b in self.intervals.items() if a != atom}
+        """The domain with ``atom`` bound (a limit or a solve variable).
+
+        Quantities whose interval depends on ``atom`` go with it.
+        """
+        removed, intervals = {atom}, {}
+        for a, bounds in self.intervals.items():
+            if a in removed or any(sp.sympify(e).has(*removed) for e in bounds):
+                removed.add(a)
+            else:
+                intervals[a] = bounds
         return Domain(intervals, self.binary, self.integers, self.definitions, self.hypotheses)
 
     def apply_definitions(self, expr):
@@ -177,6 +185,10 @@ class Domain:
 
 
 def _name(atom: sp.Basic) -> str:
+    """A short readable name for an atom (``∂log p/∂x_1`` rather than ``Derivative(...)``)."""
+    if isinstance(atom, sp.Derivative):
+        variables = "".join(f"∂{sp.sstr(v)}" for v in atom.variables)
+        return f"∂{atom.expr.func}/{variables}"
     return sp.sstr(atom).replace(" ", "")
 
 
@@ -463,12 +475,16 @@ def ArgMax(f: sp.Expr, var: sp.Symbol, value: sp.Expr, interval: tuple, sense: s
     derivative's only zero there is the value, and the second derivative has one strict sign
     on the whole interval (strict concavity, resp. convexity).
     """
-    lo, hi = interval
+    lo, hi = map(sp.sympify, interval)
     f1, f2 = sp.diff(f, var), sp.diff(f, var, 2)
     curvature = Less(f2, 0) if sense == "max" else Less(0, f2)
+    inside = []
+    if lo.is_finite:
+        inside.append(("lower end below the value", Less(lo, value)))
+    if hi.is_finite:
+        inside.append(("value below the upper end", Less(value, hi)))
     return All((
-        ("lower end below the value", Less(lo, value)),
-        ("value below the upper end", Less(value, hi)),
+        *inside,
         ("stationary point", UniqueRoot(f1, var, value)),
         ("concave" if sense == "max" else "convex", curvature),
     ))

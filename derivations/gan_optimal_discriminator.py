@@ -32,9 +32,9 @@ DOMAIN = Domain(
 def derivation(d_star=D_STAR, f_prime=F_PRIME, f_second=F_SECOND) -> Derivation:
     """The derivation; the arguments let a test substitute a wrong formula for one step."""
     steps = (
-        Step(Equal(sp.diff(f, D), f_prime), "differentiate p_r log D + p_g log(1-D) with respect to D"),
+        Step(Equal(sp.Derivative(f, D), f_prime), "differentiate p_r log D + p_g log(1-D) with respect to D"),
         Step(UniqueRoot(f_prime, D, d_star), "p_r (1-D) = p_g D has the single solution D = p_r/(p_r+p_g)"),
-        Step(Equal(sp.diff(f, D, 2), f_second), "differentiate once more"),
+        Step(Equal(sp.Derivative(f, (D, 2)), f_second), "differentiate once more"),
         Step(Less(f_second, 0), "both terms are negative on (0, 1): f is strictly concave"),
         Step(Less(0, d_star), "the stationary point lies in (0, 1)"),
         Step(Less(d_star, 1), "the stationary point lies in (0, 1)"),

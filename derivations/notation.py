@@ -87,9 +87,9 @@ def hadamard(a: sp.Matrix, b: sp.Matrix) -> sp.Matrix:
     return a.multiply_elementwise(b)
 
 
-def gradient(f: sp.Expr, x: sp.Matrix) -> sp.Matrix:
-    """``∇_x f`` as a column vector."""
-    return sp.Matrix([sp.diff(f, xi) for xi in x])
+def gradient(f: sp.Expr, x: sp.Matrix, evaluate: bool = True) -> sp.Matrix:
+    """``∇_x f`` as a column vector (of unevaluated derivatives with ``evaluate=False``)."""
+    return sp.Matrix([sp.Derivative(f, xi, evaluate=evaluate) for xi in x])
 
 
 class Discrete(sp.Basic):

@@ -1,0 +1,125 @@
+"""Plain-text and LaTeX renderings of relations, derivations and reports.
+
+Derivations hold SymPy objects; this module is the only place that turns them into text.
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+from sympy.printing.latex import LatexPrinter
+from sympy.printing.str import StrPrinter
+
+from derivations.engine import All, Derivation, Domain, Equal, Less, LimitIs, Relation, Report, UniqueRoot
+
+
+class PlainPrinter(StrPrinter):
+    """SymPy's ``str`` with vectors as ``[a, b]ᵀ`` and derivatives as ``∂f/∂x``."""
+
+    def _print_MatrixBase(self, expr):
+        if expr.cols == 1:
+            return "[" + ", ".join(self._print(e) for e in expr) + "]ᵀ"
+        return super()._print_MatrixBase(expr)
+
+    _print_MutableDenseMatrix = _print_ImmutableDenseMatrix = _print_MatrixBase
+
+    def _print_Derivative(self, expr):
+        order = sum(n for _, n in expr.variable_count)
+        power = {1: "", 2: "²", 3: "³"}
+        top = "∂" + power.get(order, f"^{order}")
+        variables = "".join(f"∂{self._print(v)}" + power.get(n, f"^{n}") for v, n in expr.variable_count)
+        inner = self._print(expr.expr)
+        if expr.expr.is_Add:
+            inner = f"({inner})"
+        return f"{top}{inner}/{variables}"
+
+
+#: LaTeX for the symbols whose names are not LaTeX already.
+LATEX_NAMES = {
+    "p_r(x)": "p_r(x)", "p_g(x)": "p_g(x)", "θ": r"\theta", "ε": r"\varepsilon", "σ²": r"\sigma^2",
+    "σ_q(t)²": r"\sigma_q(t)^2", "x̂_θ(x_t)": r"\hat{x}_\theta(x_t)", "‖∇_x D‖": r"\|\nabla_x D\|",
+    "∂f/∂θ": r"\partial f/\partial\theta", "μ_1": r"\mu_1", "μ_2": r"\mu_2", "β": r"\beta",
+    "x_{t-1}": "x_{t-1}", "x_known_1": r"x^{\mathrm{known}}_1", "x_known_2": r"x^{\mathrm{known}}_2",
+    "x_known_3": r"x^{\mathrm{known}}_3",
+}
+
+
+def plain(expr) -> str:
+    return PlainPrinter().doprint(expr)
+
+
+def latex(expr) -> str:
+    names = {s: LATEX_NAMES[s.name] for s in sp.sympify(expr).free_symbols if s.name in LATEX_NAMES}
+    return LatexPrinter({"symbol_names": names}).doprint(expr)
+
+
+def relation(rel: Relation, fmt=plain) -> str:
+    """One line stating ``rel``."""
+    is_latex = fmt is latex
+    if isinstance(rel, Equal):
+        return f"{fmt(rel.lhs)} = {fmt(rel.rhs)}"
+    if isinstance(rel, Less):
+        op = ("<" if rel.strict else r"\le") if is_latex else ("<" if rel.strict else "≤")
+        return f"{fmt(rel.lhs)} {op} {fmt(rel.rhs)}"
+    if isinstance(rel, LimitIs):
+        if is_latex:
+            return rf"\lim_{{{fmt(rel.var)} \to {fmt(rel.point)}}} {fmt(rel.expr)} = {fmt(rel.value)}"
+        return f"lim_{{{fmt(rel.var)} → {fmt(rel.point)}}} {fmt(rel.expr)} = {fmt(rel.value)}"
+    if isinstance(rel, UniqueRoot):
+        arrow = r"\iff" if is_latex else "⇔"
+        return f"{fmt(rel.expr)} = 0 {arrow} {fmt(rel.var)} = {fmt(rel.value)}"
+    if isinstance(rel, All):
+        sep = r" \quad " if is_latex else "; "
+        label = (lambda s: rf"\text{{{s}: }}") if is_latex else (lambda s: f"{s}: ")
+        return sep.join(label(name) + relation(part, fmt) for name, part in rel.parts)
+    raise TypeError(f"no rendering for {type(rel).__name__}")
+
+
+def assumptions(domain: Domain, fmt=plain) -> list[str]:
+    """The domain as lines a reader can check: intervals, binary atoms, definitions."""
+    lines = []
+    for atom, (lo, hi) in domain.intervals.items():
+        lo, hi = sp.sympify(lo), sp.sympify(hi)
+        if lo == -sp.oo and hi == sp.oo:
+            lines.append(f"{fmt(atom)} real")
+        elif hi == sp.oo:
+            lines.append(f"{fmt(atom)} > {fmt(lo)}")
+        else:
+            lines.append(f"{fmt(lo)} < {fmt(atom)} < {fmt(hi)}")
+    if domain.binary:
+        lines.append(", ".join(fmt(a) for a in domain.binary) + " ∈ {0, 1}")
+    for atom, (lo, hi) in domain.integers.items():
+        lines.append(f"{fmt(atom)} integer, checked on {lo}..{hi}")
+    for atom, value in domain.definitions.items():
+        lines.append(f"{fmt(atom)} := {fmt(value)}")
+    return lines
+
+
+def derivation_text(result, derivation: Derivation, report: Report | None, fmt=plain) -> str:
+    """The whole derivation, step by step, with each step's justification and status."""
+    out = [f"{result.id}: {result.title} (homework {result.section})",
+           f"claim: {derivation.statement}",
+           f"  formally: {relation(derivation.claim, fmt)}",
+           "assumptions:"]
+    out += [f"  - {line}" for line in derivation.domain.hypotheses]
+    out.append("  checked on: " + "; ".join(assumptions(derivation.domain, fmt)))
+    out.append("steps:")
+    for i, step in enumerate(derivation.steps, start=1):
+        text = relation(step.relation, fmt)
+        if step.chained and isinstance(step.relation, Equal):
+            text = f"  = {fmt(step.relation.rhs)}"
+        out.append(f"  {i}. {text}")
+        out.append(f"       because {step.why}")
+        if report is not None:
+            out.append("       " + verdict_line(report.steps[i - 1].verdict))
+    if report is not None:
+        out.append("claim: " + verdict_line(report.claim))
+        out.append(f"status: {report.status} ({report.seconds:.2f} s)")
+    out.append("references: " + "; ".join(result.references))
+    return "\n".join(out)
+
+
+def verdict_line(verdict) -> str:
+    line = f"[{verdict.status}] {verdict.method}"
+    if verdict.counterexample:
+        line += " — " + ", ".join(f"{k} = {v}" for k, v in verdict.counterexample.items())
+    return line
