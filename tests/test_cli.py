@@ -1,0 +1,65 @@
+"""The command line: output, exit codes, and one-line errors for bad input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from genverify.cli import main
+from genverify.registry import RESULTS
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_list_names_every_result(capsys):
+    code, out, _ = run(capsys, "list")
+    assert code == 0
+    assert [line.split()[0] for line in out.splitlines()] == [r.id for r in RESULTS]
+
+
+def test_check_one_result_as_json(capsys):
+    code, out, _ = run(capsys, "check", "--json", "diffusion.conditional_score")
+    assert code == 0
+    doc = json.loads(out)
+    assert doc["ok"] is True
+    (result,) = doc["results"]
+    assert result["id"] == "diffusion.conditional_score" and result["status"] == "proved"
+    assert all(step["status"] == "proved" for step in result["steps"])
+
+
+def test_show_prints_each_step_with_its_status(capsys):
+    code, out, _ = run(capsys, "show", "gan.optimal_discriminator")
+    assert code == 0
+    assert out.count("[proved]") == 7  # six steps and the claim
+    assert "because" in out and "p_r(x)" in out
+    code, out, _ = run(capsys, "show", "gan.optimal_discriminator", "--latex")
+    assert code == 0 and r"\frac" in out
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["check", "no.such.result"], "unknown result id 'no.such.result'"),
+    (["show", "gan.nope"], "unknown result id 'gan.nope'"),
+    (["check", "--profil", "quick"], "unrecognized arguments"),
+    (["frobnicate"], "invalid choice"),
+    ([], "required"),
+    (["check", "--seed", "abc"], "invalid int value"),
+])
+def test_bad_input_is_one_line_and_exit_2(capsys, argv, message):
+    code, out, err = run(capsys, *argv)
+    assert code == 2
+    assert err.count("\n") == 1 and message in err and "Traceback" not in err
+
+
+def test_console_script_exit_codes():
+    ok = subprocess.run([sys.executable, "-m", "genverify", "check", "gan.optimal_discriminator"],
+                        capture_output=True, text=True)
+    assert ok.returncode == 0 and "1/1 proved" in ok.stdout
+    bad = subprocess.run([sys.executable, "-m", "genverify", "show", "x"], capture_output=True, text=True)
+    assert bad.returncode == 2 and bad.stderr.startswith("genverify: error:") and "Traceback" not in bad.stderr
