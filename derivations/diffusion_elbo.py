@@ -24,10 +24,8 @@ refutes that version (see ``mutants``).
 from __future__ import annotations
 
 import sympy as sp
-from sympy import stats
-
 from derivations.engine import All, Derivation, Domain, Equal, Step, chain
-from derivations.notation import beta, beta_bar, beta_bar_recursion, posterior_variance, snr
+from derivations.notation import GaussianKL, beta, beta_bar, beta_bar_recursion, posterior_variance, snr
 
 t = sp.Symbol("t", integer=True, positive=True)
 x_t = sp.Symbol("x_t", real=True)
@@ -97,22 +95,15 @@ DOMAIN = Domain(
 )
 
 
-def _gaussian_kl(mean_1, mean_2, variance):
-    """``KL(N(μ_1, v) ‖ N(μ_2, v))`` as the expectation of the log-ratio, by ``sympy.stats``."""
-    X = stats.Normal("X", mean_1, sp.sqrt(variance))
-    log_ratio = ((X - mean_2) ** 2 - (X - mean_1) ** 2) / (2 * variance)
-    return stats.E(sp.expand(log_ratio))
-
-
 def derivation(weight=WEIGHT, sign=-1, snr_weight=SNR_WEIGHT) -> Derivation:
     """The derivation: the ELBO's t-th term is ``sign · weight · ‖x̂_θ - x_0‖²``."""
     error2 = (x0_hat - x_0) ** 2
-    term = -_gaussian_kl(mu_tilde(x_t, x_0), mu_tilde(x_t, x0_hat), sigma_q2)
+    term = -GaussianKL(mu_tilde(x_t, x_0), mu_tilde(x_t, x0_hat), sigma_q2)
     steps = (
         *(Step(Equal(c.log_ratio(), c.decomposition()),
                f"T = {c.T}: Bayes' rule for each q(x_t|x_{{t-1}}), t ≥ 2; the q(x_t|x_0) telescope")
           for c in CHAINS),
-        Step(Equal(_gaussian_kl(mu_1, mu_2, sigma2), (mu_1 - mu_2) ** 2 / (2 * sigma2)),
+        Step(Equal(GaussianKL(mu_1, mu_2, sigma2), (mu_1 - mu_2) ** 2 / (2 * sigma2)),
              "KL of Gaussians with equal variance: E over N(μ_1, σ²) of the log-ratio"),
         Step(Equal(mu_tilde(x_t, x_0) - mu_tilde(x_t, x0_hat),
                    sp.sqrt(beta_bar(t - 1)) * beta(t) / (1 - beta_bar(t)) * (x_0 - x0_hat)),

@@ -284,7 +284,7 @@ def _algebraic_zero(expr: sp.Expr) -> bool:
 
 #: Zero tests, cheapest first; each is sound (a ``True`` is a proof).
 _ZERO_TESTS = (
-    ("rational algebra modulo s² = b for each √b, logs expanded", _algebraic_zero),
+    ("algebra with roots and logs as symbols", _algebraic_zero),
     ("simplify", lambda e: sp.simplify(e) == 0),
 )
 
@@ -310,9 +310,9 @@ def _sign(expr: sp.Expr, strict: bool) -> str | None:
     numer, denom = sp.fraction(sp.factor(sp.together(expr)))
     for n, d in ((numer, denom), (sp.expand(numer), sp.expand(denom))):
         if strict and ((n.is_positive and d.is_positive) or (n.is_negative and d.is_negative)):
-            return "numerator and denominator of one sign"
+            return "sign of numerator and denominator"
         if not strict and ((n.is_nonnegative and d.is_positive) or (n.is_nonpositive and d.is_negative)):
-            return "numerator and denominator of one sign"
+            return "sign of numerator and denominator"
     return None
 
 

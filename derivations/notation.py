@@ -158,3 +158,28 @@ class JSD(sp.Function):
         p, q = self.args
         body = rf"\mathrm{{JSD}}({printer._print(p)} \,\|\, {printer._print(q)})"
         return body if exp is None else rf"\left({body}\right)^{{{exp}}}"
+
+
+class GaussianKL(sp.Function):
+    """``KL(N(μ_1, v) ‖ N(μ_2, v))`` for one coordinate; ``doit`` takes the expectation of the
+    log-ratio under ``N(μ_1, v)`` with ``sympy.stats``.
+    """
+
+    nargs = 3
+
+    def doit(self, **hints):
+        from sympy import stats
+
+        mean_1, mean_2, variance = (a.doit(**hints) for a in self.args)
+        X = stats.Normal("X", mean_1, sp.sqrt(variance))
+        log_ratio = gaussian_logpdf(X, mean_1, variance) - gaussian_logpdf(X, mean_2, variance)
+        return stats.E(sp.expand(log_ratio))
+
+    def _sympystr(self, printer):
+        m1, m2, v = (printer._print(a) for a in self.args)
+        return f"KL(N({m1}, {v}) ‖ N({m2}, {v}))"
+
+    def _latex(self, printer, exp=None):
+        m1, m2, v = (printer._print(a) for a in self.args)
+        body = rf"D_{{\mathrm{{KL}}}}\left(\mathcal{{N}}({m1}, {v}) \,\|\, \mathcal{{N}}({m2}, {v})\right)"
+        return body if exp is None else rf"\left({body}\right)^{{{exp}}}"
