@@ -12,14 +12,11 @@ from __future__ import annotations
 import sympy as sp
 
 
-def _index(printer, k) -> str:
-    return printer._print(k).replace(" ", "")
-
-
-class beta(sp.Function):
-    """``β_k``: the variance of the noise added at forward step k."""
+class _Indexed(sp.Function):
+    """A schedule quantity indexed by a step, printed ``β_t``, ``β̄_{t-1}`` (and LaTeX alike)."""
 
     nargs = 1
+    plain_name = latex_name = ""
 
     def _eval_evalf(self, prec):
         # A schedule entry has no numeric value of its own (and mpmath's ``beta`` is another
@@ -27,34 +24,29 @@ class beta(sp.Function):
         return None
 
     def _sympystr(self, printer):
-        k = _index(printer, self.args[0])
-        return f"β_{k}" if len(k) == 1 else f"β_{{{k}}}"
+        k = printer._print(self.args[0]).replace(" ", "")
+        return f"{self.plain_name}_{k}" if len(k) == 1 else f"{self.plain_name}_{{{k}}}"
 
     def _latex(self, printer, exp=None):
-        body = rf"\beta_{{{printer._print(self.args[0])}}}"
+        body = rf"{self.latex_name}_{{{printer._print(self.args[0])}}}"
         return body if exp is None else rf"{body}^{{{exp}}}"
 
 
-class beta_bar(sp.Function):
+class beta(_Indexed):
+    """``β_k``: the variance of the noise added at forward step k."""
+
+    plain_name, latex_name = "β", r"\beta"
+
+
+class beta_bar(_Indexed):
     """``β̄_k = ∏_{i=1}^k (1-β_i)`` (DDPM's ``ᾱ_k``), with ``β̄_0 = 1``."""
 
-    nargs = 1
+    plain_name, latex_name = "β̄", r"\bar{\beta}"
 
     @classmethod
     def eval(cls, k):
         if k == 0:
             return sp.S.One
-
-    def _eval_evalf(self, prec):
-        return None
-
-    def _sympystr(self, printer):
-        k = _index(printer, self.args[0])
-        return f"β̄_{k}" if len(k) == 1 else f"β̄_{{{k}}}"
-
-    def _latex(self, printer, exp=None):
-        body = rf"\bar{{\beta}}_{{{printer._print(self.args[0])}}}"
-        return body if exp is None else rf"{body}^{{{exp}}}"
 
 
 def beta_bar_recursion(k) -> sp.Expr:
