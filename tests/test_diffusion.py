@@ -34,7 +34,7 @@ from numeric.diffusion import (
 from numeric.estimates import Estimate, mean_estimate
 from numeric.gan import optimal_discriminator
 from numeric.schedules import Schedule, linear_schedule
-from tests.test_schedules import schedules
+from tests.strategies import schedules
 
 FAMILY_FALSE_ALARM = 1e-6
 N = 4000

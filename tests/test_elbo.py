@@ -31,7 +31,7 @@ from numeric.elbo import (
 from numeric.estimates import Estimate, mean_estimate
 from numeric.schedules import Schedule, cosine_schedule, linear_schedule
 from tests.test_diffusion import floats, k_sigma, seeds, variance_estimate
-from tests.test_schedules import schedules
+from tests.strategies import schedules
 
 N = 3000
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import math
 from types import SimpleNamespace
 
-import hypothesis.extra.numpy as hnp
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -25,6 +24,7 @@ from numeric.schedules import (
     extract,
     linear_schedule,
 )
+from tests.strategies import betas_arrays, schedules
 
 # Relative tolerance of the identities: β̄ is exp of a running sum of log1p(-β), and one step of
 # that sum carries a rounding error ≤ ε·|log β̄_t| ≤ 2.2e-16·745 ≈ 1.7e-13 before exp underflows.
@@ -38,28 +38,6 @@ SCHEDULE_ARRAYS = (
     "sqrt_one_minus_alpha_bars", "posterior_variance", "posterior_mean_coef1",
     "posterior_mean_coef2", "snr",
 )
-
-
-def betas_arrays(max_T: int = 1000, min_beta: float = 1e-5, max_beta: float = 0.999):
-    return hnp.arrays(
-        np.float64,
-        st.integers(1, max_T),
-        elements=st.floats(min_beta, max_beta, allow_nan=False, allow_infinity=False),
-    )
-
-
-@st.composite
-def schedules(draw, max_T: int = 1000, max_beta: float = 0.999) -> Schedule:
-    """A linear, cosine or arbitrary schedule with ``T ≤ max_T`` and every ``β_t ≤ max_beta``."""
-    kind = draw(st.sampled_from(["linear", "cosine", "arbitrary"]))
-    T = draw(st.integers(1, max_T))
-    if kind == "linear":
-        beta_1 = draw(st.floats(1e-5, max_beta, allow_nan=False, allow_infinity=False))
-        beta_T = draw(st.floats(1e-5, max_beta, allow_nan=False, allow_infinity=False))
-        return linear_schedule(T, beta_1, beta_T)
-    if kind == "cosine":
-        return cosine_schedule(T, max_beta=max_beta)
-    return Schedule(draw(betas_arrays(max_T, max_beta=max_beta)))
 
 
 def identity_violations(s) -> list[str]:
