@@ -459,7 +459,7 @@ class UniqueRoot(Relation):
         roots = sp.solve(numer, x)
         value = sp.sympify(self.value).xreplace(mapping)
         if roots and all(_is_zero([r - value]) for r in roots):
-            return Verdict(PROVED, f"the numerator is a polynomial whose only root is the claimed one")
+            return Verdict(PROVED, "the numerator is a polynomial whose only root is the claimed one")
         return Verdict(UNDECIDED, f"the numerator has roots {roots} besides the claimed one")
 
 
