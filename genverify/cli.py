@@ -12,8 +12,10 @@ import sys
 import time
 
 import numpy as np
+from tqdm import tqdm
 
 from derivations.engine import PROVED, check
+from numeric.crosschecks import CHECKS, K, PROFILES, REFERENCE
 from genverify import __version__
 from genverify.registry import RESULTS, lookup
 from genverify.render import derivation_text, latex, plain, verdict_line
@@ -26,6 +28,10 @@ class UsageError(Exception):
 
 
 class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args, **kwargs):
+        # No abbreviations: ``--profil`` is a typo to report, not a guess to make.
+        super().__init__(*args, allow_abbrev=False, **kwargs)
+
     def error(self, message):
         raise UsageError(message)
 
@@ -45,7 +51,10 @@ def _parser() -> argparse.ArgumentParser:
     chk = sub.add_parser("check", help="check every registered result (or the ones named)")
     chk.add_argument("result_ids", nargs="*", metavar="RESULT_ID")
     chk.add_argument("--json", action="store_true", help="one JSON document instead of a table")
-    chk.add_argument("--seed", type=int, default=0, help="seed of the counterexample search")
+    chk.add_argument("--profile", choices=tuple(PROFILES), default="default",
+                     help="Monte Carlo sample size of the cross-checks (quick: CI, thorough: largest)")
+    chk.add_argument("--seed", type=int, default=0,
+                     help="seed of the counterexample search and of the Monte Carlo cross-checks")
     return parser
 
 
@@ -80,36 +89,75 @@ def _report_json(result, report) -> dict:
 
 def _check(args) -> int:
     results = lookup(args.result_ids)
-    rng = np.random.default_rng(args.seed)
+    proof_rng, mc_rng = np.random.default_rng(args.seed).spawn(2)
     start = time.perf_counter()
-    rows, documents = [], []
-    for result in results:
-        report = check(result.derivation(), rng)
-        documents.append(_report_json(result, report))
-        proved = sum(s.verdict.proved for s in report.steps)
-        rows.append((result.id, report.derivation.statement, report.status,
-                     f"{proved}/{len(report.steps)}", f"{report.seconds:.2f}", report))
-        if not args.json:
-            _print_row(rows[-1], first=len(rows) == 1)
-    ok = all(r[2] == PROVED for r in rows)
+    reports = [check(result.derivation(), proof_rng)
+               for result in tqdm(results, desc="proofs", unit="result", leave=False, disable=None)]
+    wanted = {r.id for r in results}
+    checks = [c for c in CHECKS if c.result_id in wanted]
+    n = PROFILES[args.profile]
+    outcomes = [(c, c.run(REFERENCE, child, n))
+                for c, child in tqdm(list(zip(checks, mc_rng.spawn(len(checks)))), desc="cross-checks",
+                                     unit="check", leave=False, disable=None)]
+    seconds = time.perf_counter() - start
+    proved = all(r.status == PROVED for r in reports)
+    passed = all(outcome.passed(K) for _, outcome in outcomes)
     if args.json:
-        print(json.dumps({"results": documents, "ok": ok, "seconds": round(time.perf_counter() - start, 3)}, indent=2))
+        print(json.dumps({
+            "results": [_report_json(result, report) for result, report in zip(results, reports)],
+            "crosschecks": [_outcome_json(c, o) for c, o in outcomes],
+            "profile": args.profile, "seed": args.seed, "k": K,
+            "ok": proved and passed, "seconds": round(seconds, 3)}, indent=2))
     else:
-        print(f"{sum(r[2] == PROVED for r in rows)}/{len(rows)} proved in {time.perf_counter() - start:.1f} s")
-    return EXIT_OK if ok else EXIT_FAILED
+        _print_proofs(results, reports)
+        print()
+        _print_crosschecks(outcomes, args.profile)
+        print(f"\n{sum(r.status == PROVED for r in reports)}/{len(reports)} proved, "
+              f"{sum(o.passed(K) for _, o in outcomes)}/{len(outcomes)} cross-checks within {K:g} SE "
+              f"({args.profile} profile, seed {args.seed}) in {seconds:.1f} s")
+    return EXIT_OK if proved and passed else EXIT_FAILED
 
 
-def _print_row(row, first: bool) -> None:
-    rid, claim, status, steps, seconds, report = row
-    if first:
-        print(f"{'result':<30} {'status':<10} {'steps':>5} {'s':>6}  claim")
-    claim = claim if len(claim) <= 70 else claim[:69] + "…"
-    print(f"{rid:<30} {status:<10} {steps:>5} {seconds:>6}  {claim}")
-    failure = report.first_failure
-    if failure is not None:
-        verdict = report.claim if failure == len(report.steps) else report.steps[failure].verdict
-        where = "claim" if failure == len(report.steps) else f"step {failure + 1}"
-        print(f"{'':<30} {where}: {verdict_line(verdict)}")
+def _print_proofs(results, reports) -> None:
+    print(f"{'result':<30} {'status':<10} {'steps':>5} {'s':>6}  claim")
+    for result, report in zip(results, reports):
+        claim = report.derivation.statement
+        claim = claim if len(claim) <= 70 else claim[:69] + "…"
+        steps = f"{sum(s.verdict.proved for s in report.steps)}/{len(report.steps)}"
+        print(f"{result.id:<30} {report.status:<10} {steps:>5} {report.seconds:>6.2f}  {claim}")
+        failure = report.first_failure
+        if failure is not None:
+            verdict = report.claim if failure == len(report.steps) else report.steps[failure].verdict
+            where = "claim" if failure == len(report.steps) else f"step {failure + 1}"
+            print(f"{'':<30} {where}: {verdict_line(verdict)}")
+
+
+def _worst(outcome) -> tuple[float, float, float, float]:
+    """Estimate, SE, expected value and z of the coordinate with the largest ``|z|``."""
+    z = np.abs(np.nan_to_num(np.atleast_1d(outcome.z), nan=np.inf))
+    i = int(np.argmax(z))
+    pick = [np.atleast_1d(np.broadcast_to(v, z.shape))[i] for v in (outcome.estimate, outcome.se, outcome.expected)]
+    return (*pick, float(np.atleast_1d(outcome.z)[i]))
+
+
+def _print_crosschecks(outcomes, profile: str) -> None:
+    print(f"{'cross-check (' + profile + ')':<28} {'result':<28} {'n':>7} {'coords':>6}  "
+          f"{'worst coordinate: estimate ± SE':<34} {'expected':>11} {'z':>7}  status")
+    for c, o in outcomes:
+        estimate, se, expected, z = _worst(o)
+        status = "pass" if o.passed(K) else "FAIL"
+        coords = np.size(o.estimate)
+        print(f"{c.name:<28} {c.result_id:<28} {o.n:>7} {coords:>6}  {estimate:>15.6g} ± {se:<15.3g} "
+              f"{expected:>11.6g} {z:>7.2f}  {status}")
+
+
+def _outcome_json(c, o) -> dict:
+    def listed(v):
+        return np.atleast_1d(np.asarray(v, dtype=float)).tolist()
+
+    return {"name": c.name, "result_id": c.result_id, "n": o.n, "estimate": listed(o.estimate),
+            "se": listed(o.se), "expected": listed(o.expected), "z": listed(o.z),
+            "max_abs_z": o.max_abs_z, "passed": o.passed(K)}
 
 
 COMMANDS = {"list": _list, "show": _show, "check": _check}

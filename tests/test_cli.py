@@ -25,13 +25,32 @@ def test_list_names_every_result(capsys):
 
 
 def test_check_one_result_as_json(capsys):
-    code, out, _ = run(capsys, "check", "--json", "diffusion.conditional_score")
+    code, out, _ = run(capsys, "check", "--json", "--profile", "quick", "diffusion.conditional_score")
     assert code == 0
     doc = json.loads(out)
-    assert doc["ok"] is True
+    assert doc["ok"] is True and doc["profile"] == "quick"
     (result,) = doc["results"]
     assert result["id"] == "diffusion.conditional_score" and result["status"] == "proved"
     assert all(step["status"] == "proved" for step in result["steps"])
+    assert doc["crosschecks"] and all(c["result_id"] == "diffusion.conditional_score" for c in doc["crosschecks"])
+    assert all(c["passed"] and len(c["estimate"]) == len(c["se"]) == len(c["z"]) for c in doc["crosschecks"])
+
+
+def test_check_prints_estimate_se_expected_and_z(capsys):
+    code, out, _ = run(capsys, "check", "--profile", "quick", "--seed", "3", "diffusion.forward_marginal")
+    assert code == 0
+    assert "forward_chain_moments" in out and " ± " in out and "pass" in out
+    assert "1/1 proved, 2/2 cross-checks within 5 SE (quick profile, seed 3)" in out
+
+
+def test_check_fails_with_exit_1_when_the_reference_is_wrong(capsys, monkeypatch):
+    import genverify.cli
+    from tests.mutants import MUTANTS
+
+    wrong = next(m for m in MUTANTS if m.replaced == "conditional_score")
+    monkeypatch.setattr(genverify.cli, "REFERENCE", wrong.impl)
+    code, out, _ = run(capsys, "check", "--profile", "quick", "diffusion.conditional_score")
+    assert code == 1 and "FAIL" in out
 
 
 def test_show_prints_each_step_with_its_status(capsys):
