@@ -28,7 +28,7 @@ import time  # noqa: E402
 
 import numpy as np  # noqa: E402
 
-from numeric import gan, stats  # noqa: E402
+from numeric import gan, gmm, stats  # noqa: E402
 
 N_EVAL = 2500  # VEEGAN scores 2500 samples per model.
 
@@ -43,10 +43,8 @@ def main(argv: list[str] | None = None) -> int:
     if any(n < 1 for n in args.iterations) or not args.std > 0:
         parser.error("iterations must be positive and std must be > 0")
 
-    modes = gan.ring_modes(8, 2.0)
-
-    def sample_real(n: int, rng: np.random.Generator) -> np.ndarray:
-        return gan.sample_ring(n, rng, std=args.std)
+    target = gmm.ring(8, 2.0, args.std)
+    modes, sample_real = target.means, target.sample
 
     print(f"ring of 8 Gaussians, radius 2, std {args.std}; G, D: MLP (64, 64) leaky-ReLU; "
           f"Adam lr 1e-3; batch {args.batch_size}; seed {args.seed}; {N_EVAL} samples scored\n")

@@ -15,7 +15,7 @@ import numpy as np
 from tqdm import tqdm
 
 from derivations.engine import PROVED, check
-from numeric.crosschecks import CHECKS, K, PROFILES, REFERENCE
+from numeric.crosschecks import K, PROFILES, REFERENCE
 from genverify import __version__
 from genverify.registry import RESULTS, lookup
 from genverify.render import derivation_text, latex, plain, verdict_line
@@ -93,8 +93,7 @@ def _check(args) -> int:
     start = time.perf_counter()
     reports = [check(result.derivation(), proof_rng)
                for result in tqdm(results, desc="proofs", unit="result", leave=False, disable=None)]
-    wanted = {r.id for r in results}
-    checks = [c for c in CHECKS if c.result_id in wanted]
+    checks = [c for result in results for c in result.crosschecks]
     n = PROFILES[args.profile]
     outcomes = [(c, c.run(REFERENCE, child, n))
                 for c, child in tqdm(list(zip(checks, mc_rng.spawn(len(checks)))), desc="cross-checks",

@@ -20,6 +20,7 @@ from derivations import (
     gan_vanishing_gradient,
 )
 from derivations.engine import Derivation
+from numeric.crosschecks import CHECKS, CrossCheck
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,11 @@ class Result:
     derivation: Callable[[], Derivation]
     #: Wrong variants (name → derivation) that the engine must refute.
     mutants: Callable[[], dict[str, Derivation]]
+
+    @property
+    def crosschecks(self) -> tuple[CrossCheck, ...]:
+        """The Monte Carlo cross-checks of this result (``numeric.crosschecks.CHECKS``)."""
+        return tuple(c for c in CHECKS if c.result_id == self.id)
 
     @classmethod
     def from_module(cls, id: str, title: str, section: str, references: tuple[str, ...],

@@ -94,23 +94,6 @@ def generator_output_gradient(D: MLP, x_fake: np.ndarray, loss: str = "nonsatura
 # --- targets and metrics --------------------------------------------------------------
 
 
-def ring_modes(n_modes: int = 8, radius: float = 2.0) -> np.ndarray:
-    """Mode centres ``radius·(cos 2πk/K, sin 2πk/K)``, k = 0..K-1 (K distinct angles; shape (K, 2))."""
-    if n_modes < 1 or not radius > 0:
-        raise ValueError(f"need n_modes >= 1 and radius > 0, got {n_modes}, {radius}")
-    angles = 2.0 * np.pi * np.arange(n_modes) / n_modes
-    return radius * np.stack([np.cos(angles), np.sin(angles)], axis=1)
-
-
-def sample_ring(n: int, rng: np.random.Generator, *, n_modes: int = 8, radius: float = 2.0,
-                std: float = 0.02) -> np.ndarray:
-    """``n`` samples of the equal-weight mixture ``(1/K) Σ_k N(μ_k, std² I)`` on the ring (VEEGAN §5.1)."""
-    if not std > 0:
-        raise ValueError(f"std must be positive, got {std}")
-    modes = ring_modes(n_modes, radius)
-    return modes[rng.integers(n_modes, size=n)] + std * rng.standard_normal((n, 2))
-
-
 class ModeMetrics(NamedTuple):
     """Modes with at least ``min_count`` high-quality samples, the high-quality fraction, and per-mode counts."""
 

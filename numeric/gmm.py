@@ -98,6 +98,11 @@ class GaussianMixture:
         """``log p(x)`` for points ``x`` of shape (..., D); returns shape (...)."""
         return logsumexp(self._component_logits(self._check_points(x)), axis=-1)
 
+    def responsibilities(self, x: object) -> np.ndarray:
+        """``r_k(x) = w_k N(x; μ_k, s_k² I) / p(x)`` for ``x`` of shape (..., D); shape (..., K)."""
+        logits = self._component_logits(self._check_points(x))
+        return np.exp(logits - logsumexp(logits, axis=-1, keepdims=True))
+
     def score(self, x: object) -> np.ndarray:
         """``∇ log p(x) = Σ_k r_k(x) (μ_k − x)/s_k²`` for ``x`` of shape (..., D).
 
@@ -105,10 +110,8 @@ class GaussianMixture:
         computes the same quantity without them.
         """
         x = self._check_points(x)
-        logits = self._component_logits(x)
-        responsibilities = np.exp(logits - logsumexp(logits, axis=-1, keepdims=True))
         toward_means = (self.means - x[..., None, :]) / self.variances[:, None]
-        return np.einsum("...k,...kd->...d", responsibilities, toward_means)
+        return np.einsum("...k,...kd->...d", self.responsibilities(x), toward_means)
 
     def sample(self, n: int, rng: np.random.Generator) -> np.ndarray:
         """``n`` draws, shape (n, D): a component ``k ~ w``, then ``μ_k + s_k ε``."""

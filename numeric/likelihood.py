@@ -65,14 +65,8 @@ def mixture_laplacian(mixture: GaussianMixture, x) -> np.ndarray:
     ``∇² log p = Σ_k r_k (a_k a_kᵀ − I/v_k) − s sᵀ`` (differentiate ``r_k``: ``∇ r_k = r_k (a_k − s)``),
     so ``Δ log p = Σ_k r_k (‖a_k‖² − D/v_k) − ‖s‖²``.
     """
+    r = mixture.responsibilities(x)
     x = np.asarray(x, dtype=np.float64)
-    if x.ndim == 0 or x.shape[-1] != mixture.dim:
-        raise ValueError(f"points must have last axis of length D = {mixture.dim}, got shape {x.shape}")
-    logits = (np.log(mixture.weights)
-              - 0.5 * mixture.dim * np.log(2.0 * np.pi * mixture.variances)
-              - ((x[..., None, :] - mixture.means) ** 2).sum(axis=-1) / (2.0 * mixture.variances))
-    r = np.exp(logits - logits.max(axis=-1, keepdims=True))
-    r /= r.sum(axis=-1, keepdims=True)
     a = (mixture.means - x[..., None, :]) / mixture.variances[:, None]
     s = np.einsum("...k,...kd->...d", r, a)
     per_component = (a**2).sum(axis=-1) - mixture.dim / mixture.variances

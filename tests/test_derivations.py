@@ -45,6 +45,14 @@ def test_every_mutant_is_refuted_with_a_counterexample(result_id, mutant):
     assert verdict.counterexample, f"{result_id}: mutant {mutant!r} refuted without a counterexample"
 
 
+def test_every_cross_check_belongs_to_a_registered_result_and_every_result_has_one():
+    from numeric.crosschecks import CHECKS
+
+    ids = {r.id for r in RESULTS}
+    assert {c.result_id for c in CHECKS} <= ids
+    assert all(r.crosschecks for r in RESULTS), [r.id for r in RESULTS if not r.crosschecks]
+
+
 @pytest.mark.parametrize("seed", [2, 3])
 def test_verdicts_do_not_depend_on_the_seed(seed):
     for result in RESULTS:

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 from scipy import special, stats
 
-from numeric import gan
+from numeric import gan, gmm
 from numeric.mlp import init_mlp
 
 FD_STEP = 1e-6
@@ -223,20 +223,12 @@ def test_vanishing_gradient_rejects_overlapping_supports():
 # --- targets, metrics and training -------------------------------------------------------
 
 
-def test_ring_has_distinct_equally_spaced_modes():
-    modes = gan.ring_modes(8, 2.0)
-    np.testing.assert_allclose(np.linalg.norm(modes, axis=1), 2.0, rtol=1e-14)
-    dist = np.linalg.norm(modes[:, None] - modes[None], axis=2) + np.diag(np.full(8, np.inf))
-    # Neighbours are 2r·sin(π/8) apart; np.linspace(0, 2π, 8) would put two modes at distance 0.
-    np.testing.assert_allclose(dist.min(axis=1), 2 * 2.0 * np.sin(np.pi / 8), rtol=1e-12)
-
-
 @settings(max_examples=10, deadline=None)
 @given(seed=SEEDS, std=bounded(0.02, 0.05))
 def test_mode_metrics_on_the_target_itself(seed, std):
     n = 2500
-    samples = gan.sample_ring(n, np.random.default_rng(seed), std=std)
-    metrics = gan.mode_metrics(samples, gan.ring_modes(), std)
+    target = gmm.ring(8, 2.0, std)
+    metrics = gan.mode_metrics(target.sample(n, np.random.default_rng(seed)), target.means, std)
     assert metrics.modes_covered == 8
     # In 2-D, P(‖N(0, I)‖ ≤ 3) = 1 - e^{-9/2}; the HQ fraction is a binomial proportion.
     p = 1 - np.exp(-4.5)
@@ -244,7 +236,7 @@ def test_mode_metrics_on_the_target_itself(seed, std):
 
 
 def test_mode_metrics_detect_collapse():
-    modes = gan.ring_modes()
+    modes = gmm.ring().means
     collapsed = np.repeat(modes[:1], 100, axis=0)
     assert gan.mode_metrics(collapsed, modes, 0.02)[:2] == (1, 1.0)
     assert gan.mode_metrics(np.zeros((100, 2)), modes, 0.02)[:2] == (0, 0.0)

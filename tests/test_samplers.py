@@ -236,10 +236,14 @@ def _affine_steps(name: str, schedule):
             yield 1 + beta / 2 + beta * p, beta * q, 0.0 if last else np.sqrt(beta)
         elif name == "probability-flow":
             yield 1 + beta / 2 * (1 + p), beta * q / 2, 0.0
-        else:  # DDIM, η = 0: x' = √ᾱ' x̂_0 + √(1−ᾱ') ε̂ with ε̂ = −√(1−ᾱ) s, x̂_0 = (x − √(1−ᾱ) ε̂)/√ᾱ
+        else:  # DDIM "ddim-eta<η>": x' = √ᾱ' x̂_0 + √(1−ᾱ'−σ²) ε̂ + σ z (Song et al. 2021, eq. 12)
+            # with σ² = η² (1−ᾱ')/(1−ᾱ) (1 − ᾱ/ᾱ') (eq. 16), ε̂ = −√(1−ᾱ) s, x̂_0 = (x − √(1−ᾱ) ε̂)/√ᾱ.
+            eta = float(name.removeprefix("ddim-eta"))
+            sigma2 = eta**2 * (1 - alpha_bar_prev) / (1 - alpha_bar) * (1 - alpha_bar / alpha_bar_prev)
             x0_coef = np.sqrt(alpha_bar_prev / alpha_bar)
-            eps_coef = -np.sqrt((1 - alpha_bar_prev) * (1 - alpha_bar))
-            yield x0_coef * (1 + (1 - alpha_bar) * p) + eps_coef * p, x0_coef * (1 - alpha_bar) * q + eps_coef * q, 0.0
+            eps_coef = -np.sqrt(max(1 - alpha_bar_prev - sigma2, 0.0) * (1 - alpha_bar))
+            yield (x0_coef * (1 + (1 - alpha_bar) * p) + eps_coef * p,
+                   x0_coef * (1 - alpha_bar) * q + eps_coef * q, np.sqrt(sigma2))
 
 
 def _exact_output_law(name: str, schedule) -> tuple[float, float]:
@@ -258,7 +262,7 @@ def _mean_variance_z(samples: np.ndarray, m: float, w: float) -> np.ndarray:
     return np.array([z_mean, z_var])
 
 
-EXACT_SAMPLERS = ["ddpm-beta", "ddpm-posterior", "ddim-eta0", "reverse-sde", "probability-flow"]
+EXACT_SAMPLERS = ["ddpm-beta", "ddpm-posterior", "ddim-eta0", "ddim-eta0.5", "reverse-sde", "probability-flow"]
 K_SIGMA_2 = float(stats.norm.isf(FAMILY_FALSE_ALARM / 4))  # two comparisons per sampler
 
 
@@ -267,7 +271,9 @@ def _run(name: str, score, rng, n: int, variance="beta"):
     if name.startswith("ddpm"):
         variance = "posterior" if name == "ddpm-posterior" else variance
         return ddpm_sample(score, schedule, rng=rng, n=n, dim=1, variance=variance).samples
-    sampler = {"ddim-eta0": ddim_sample, "reverse-sde": reverse_sde_sample, "probability-flow": probability_flow_sample}
+    if name.startswith("ddim-eta"):
+        return ddim_sample(score, schedule, rng=rng, n=n, dim=1, eta=float(name.removeprefix("ddim-eta"))).samples
+    sampler = {"reverse-sde": reverse_sde_sample, "probability-flow": probability_flow_sample}
     return sampler[name](score, schedule, rng=rng, n=n, dim=1).samples
 
 
@@ -292,6 +298,39 @@ def test_discretisation_error_on_a_gaussian_is_small_at_1000_steps(name):
     # at T = 200 (β_T = 0.1) they grow to −10 % and +7 %.  The bounds guard against regressions.
     m, w = _exact_output_law(name, SCHEDULE)
     assert abs(m - MU) < 5e-3 and abs(w / S2 - 1) < 0.03
+
+
+def _ddim_two_jump_variance(eta: float, t: int, t_mid: int) -> float:
+    """Output variance of DDIM over timesteps (t_mid, t) from a fixed x_t on N(MU, S2).
+
+    The jump t → t_mid adds σ² = η² (1−ᾱ')/(1−ᾱ) (1 − ᾱ/ᾱ') (eq. 16); the last jump to ᾱ_0 = 1
+    is deterministic and affine with slope (1 + (1−ᾱ') p')/√ᾱ', so it scales that variance.
+    """
+    alpha_bar, alpha_bar_mid = EXACT_SCHEDULE.alpha_bars[t - 1], EXACT_SCHEDULE.alpha_bars[t_mid - 1]
+    sigma2 = eta**2 * (1 - alpha_bar_mid) / (1 - alpha_bar) * (1 - alpha_bar / alpha_bar_mid)
+    p_mid = -1 / (alpha_bar_mid * S2 + 1 - alpha_bar_mid)
+    slope = (1 + (1 - alpha_bar_mid) * p_mid) / np.sqrt(alpha_bar_mid)
+    return slope**2 * sigma2
+
+
+@pytest.mark.parametrize("eta", [0.3, 0.5, 1.0])
+def test_ddim_step_noise_is_eq_16(eta):
+    # From a fixed x_T the output variance pins σ_t(η)²; the output *law* from x_T ~ N(0, 1) cannot,
+    # since DDIM has the same marginals for every η.  The same test at η' = √η plays the mutant
+    # "η for η² in eq. 16" and must fail.
+    score = vp_score(GAUSSIAN_1D, EXACT_SCHEDULE.alpha_bars)
+    x_T = np.full((20000, 1), 0.3)
+    expected = _ddim_two_jump_variance(eta, 200, 100)
+
+    def z(eta_run):
+        x = ddim_sample(score, EXACT_SCHEDULE, rng=np.random.default_rng(1), x_T=x_T, eta=eta_run,
+                        timesteps=[100, 200]).samples.ravel()
+        # Gaussian output: the sample variance has SE w·√(2/(n−1)).
+        return (x.var(ddof=1) - expected) / (expected * np.sqrt(2 / (x.size - 1)))
+
+    assert abs(z(eta)) <= K_SIGMA_2
+    if eta < 1:
+        assert abs(z(np.sqrt(eta))) > K_SIGMA_2
 
 
 def test_exact_gaussian_check_sees_sigma_beta_instead_of_sqrt_beta():
