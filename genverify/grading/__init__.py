@@ -1,0 +1,1 @@
+"""The grading oracle: symbolic answers, step-by-step derivations and Python functions."""

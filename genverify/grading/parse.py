@@ -1,0 +1,452 @@
+r"""Students' answers, typed as LaTeX or plain text, as SymPy expressions.
+
+``parse(text)`` reads the course notation (``design.md``, "Notation") with the LALR grammar in
+``notation.lark`` and builds the expression directly from the parse tree: nothing the student
+typed is ever evaluated, ``sympify``-ed or handed to another parser.
+
+    >>> parse(r"\sqrt{\bar\alpha_t}x_0")
+    x_0*sqrt(β̄_t)
+    >>> parse("sqrt(1-beta_t)*x_t")
+    x_t*sqrt(1 - β_t)
+
+Notation: ``β_k``/``beta_k`` is ``beta(k)``; ``β̄_k``, ``ᾱ_k`` (``\bar``, ``\overline``,
+``betabar``, ``alphabar``) are ``beta_bar(k)``; ``α_k`` is ``1 - beta(k)``; ``σ_q(t)`` is
+``sqrt(posterior_variance(t))`` and ``\tilde\beta_t`` is ``posterior_variance(t)``;
+``SNR(k)`` is ``snr(k)``; ``\prod_{i=1}^{t}``/``\sum`` are ``Product``/``Sum`` over a fresh
+positive integer ``i``; ``p_r``/``p_data``/``p_g`` are the density symbols of
+``functionals``; ``KL``, ``D_{KL}``, ``JSD``, ``D_{JS}``, ``\int .. dx`` and
+``E_{x~p}[f]`` are its functionals.  ``x``, ``x_t``, ``x_0``, ``x_{t-1}``, ``x_known``, ``M``,
+``\hat x_θ(x_t)`` and ``s_θ(x)`` are real symbols of one coordinate, so ``⊙`` is a product and
+``‖v‖²`` is ``v**2``.  ``D(x)``/``D^*(x)`` is the positive symbol ``D``.
+
+Ambiguity rules:
+
+- A name followed by ``(`` is a function application only for the function-like names
+  ``p_r, p_g, p_data, s_θ, σ_q, SNR, D, D^*, x̂_θ, log, ln, exp, sqrt, JSD, KL``; after any
+  other name ``(`` multiplies: ``\beta_t(1-\beta_t)``.
+- ``σ_q^2(t)``: a parenthesised argument that is not an index expression multiplies
+  (``\sigma_q^2(1-\bar\alpha_t)`` is ``σ_q(t)² (1-ᾱ_t)``); a missing argument means ``t``.
+- ``e`` is Euler's number only in ``e^{..}``; alone it is an unknown symbol.
+- Letters are never split into a product of unknown letters: ``xy`` is the unknown symbol
+  ``xy``.  A subscript without braces is one letter or one of the words ``known, data,
+  theta, KL, JS`` (``x_tx_0`` is ``x_t x_0``), or digits.
+- ``\log``, ``\exp``, ``\sqrt`` without parentheses take the next factor without its
+  exponent: ``\log x^2`` is ``(log x)^2``, ``\log 2x`` is ``log(2)·x``.
+- A big operator's body is the rest of the implicit product after it; factors that do not
+  involve the index are taken out (``\prod_{i=1}^t \alpha_i x_0`` is ``(∏ α_i) x_0``,
+  exact for sums and the evident intent for products).
+- ``\|v\|`` opens a norm only where a factor may start; after a factor use ``\cdot`` or
+  ``\lVert``: ``2\lVert v\rVert^2``.  Inside ``KL(..)``/``JSD(..)`` it separates p and q.
+
+Known gaps: ``\frac`` with single-token arguments other than two digits (``\frac1x``),
+``\beta^2_t`` (superscript before subscript), integral bounds, ``|v|``.
+
+Limits (each a ``ParseError`` naming it): more than 2000 characters, brackets nested deeper
+than 60, integer exponents beyond ±200, numbers with more than 30 digits.
+
+``symbol_names(expr)`` names what an expression uses: its free symbols by name, ``beta``,
+``beta_bar``, ``prod``, ``sum``, ``integral``, ``E``, ``KL``, ``JSD``.  ``parse(text, allowed)``
+rejects an answer using any name outside ``allowed``.  ``known_names()`` lists them all.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from importlib import resources
+
+import sympy as sp
+from lark import Lark, Token, Transformer, Tree
+from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedInput, \
+    UnexpectedToken, VisitError
+
+from derivations.notation import beta, beta_bar, posterior_variance, snr
+from genverify.grading.functionals import P_G, P_R, Expectation, IntegralDx, JSDivergence, \
+    KLDivergence
+
+MAX_LENGTH = 2000
+MAX_DEPTH = 60
+MAX_EXPONENT = 200
+MAX_DIGITS = 30
+#: Parse-tree depth allowed for ``MAX_DEPTH`` brackets; deeper trees come from unbracketed
+#: chains (``----x``, ``\sqrt\sqrt..``) and are refused the same way.
+_MAX_TREE_DEPTH = 4 * MAX_DEPTH
+#: Integers built from numbers the student typed (``(10^{200})^{200}``) stay below this.
+_MAX_RESULT_DIGITS = 1000
+
+t = sp.Symbol("t", integer=True, positive=True)
+
+_INDEX_LETTERS = frozenset("tijklmns")
+_SUB_WORDS = {"known": "known", "data": "data", "theta": "θ", "θ": "θ", "\\theta": "θ"}
+_HAT_X = sp.Symbol("x̂_θ(x_t)", real=True)
+_S_THETA = sp.Symbol("s_θ(x)", real=True)
+_D = sp.Symbol("D", positive=True)
+
+_FUNCTION_NAMES = {beta: "beta", beta_bar: "beta_bar", sp.Product: "prod", sp.Sum: "sum",
+                   IntegralDx: "integral", Expectation: "E", KLDivergence: "KL",
+                   JSDivergence: "JSD"}
+_SYMBOL_NAMES = ("t", "x", "x_t", "x_0", "x_{t-1}", "x_known", "M", _HAT_X.name, _S_THETA.name,
+                 P_R.name, P_G.name, "D")
+
+
+class ParseError(ValueError):
+    """An answer that is not in the notation; the message is one line naming the problem."""
+
+
+def known_names() -> tuple[str, ...]:
+    """Every name ``symbol_names`` can report for a parsed answer (``x_k`` for any index k)."""
+    return _SYMBOL_NAMES + tuple(_FUNCTION_NAMES.values())
+
+
+def symbol_names(expr: sp.Basic) -> set[str]:
+    """The names of the symbols and notation functions ``expr`` uses (bound indices excluded)."""
+    names = {s.name for s in expr.free_symbols}
+    names |= {name for cls, name in _FUNCTION_NAMES.items() if expr.atoms(cls)}
+    return names
+
+
+def _index(letter: str) -> sp.Symbol:
+    return t if letter == "t" else sp.Symbol(letter, integer=True, positive=True)
+
+
+class _Word(str):
+    """A subscript word (``known``, ``r``, ``t``, ``0``) before its head gives it a meaning."""
+
+
+class _Build(Transformer):
+    """Parse tree -> SymPy, one method per rule of ``notation.lark``."""
+
+    def __init__(self, allowed_message: str):
+        super().__init__()
+        self._allowed = allowed_message
+
+    def _fail(self, message: str, token=None):
+        where = f" at column {token.column}" if isinstance(token, Token) and token.column else ""
+        raise ParseError(message + where)
+
+    def _unknown(self, name: str, token=None):
+        where = f" at column {token.column}" if isinstance(token, Token) and token.column else ""
+        raise ParseError(f"unknown symbol '{name}'{where} ({self._allowed})")
+
+    # -- subscripts ------------------------------------------------------------------------
+    def sub_word(self, items):
+        token = items[0]
+        text = "KL" if token.type == "KL" else self._word_text(token)
+        word = _Word(_SUB_WORDS.get(text, text))
+        word.token = token
+        return word
+
+    def sub_expr(self, items):
+        return items[0]
+
+    def sub(self, items):
+        return items[0]
+
+    def _index_of(self, sub, head):
+        """A subscript as a step index: ``t``, ``t-1``, ``i``, ``3``."""
+        if isinstance(sub, _Word):
+            if sub.isdigit():
+                return sp.Integer(int(sub))
+            if sub in _INDEX_LETTERS:
+                return _index(sub)
+            self._fail(f"'{sub}' is not a step index of {head}", sub.token)
+        if not (sub.free_symbols and all(s.is_integer for s in sub.free_symbols)
+                or sub.is_Integer):
+            self._fail(f"the index of {head} must be a step such as t or t-1, not '{sub}'")
+        return sub
+
+    # -- numbers and operators ---------------------------------------------------------------
+    def number(self, items):
+        text = str(items[0])
+        if sum(c.isdigit() for c in text) > MAX_DIGITS:
+            self._fail(f"number with more than {MAX_DIGITS} digits", items[0])
+        whole, _, frac = text.partition(".")
+        return sp.Rational(int(whole or "0") * 10 ** len(frac) + int(frac or "0"), 10 ** len(frac))
+
+    def frac_digits(self, items):
+        digits = [c for c in str(items[0]) if c.isdigit()]
+        return sp.Rational(int(digits[0]), int(digits[1])) if digits[1] != "0" else sp.zoo
+
+    def add(self, items):
+        return items[0] + items[1]
+
+    def minus(self, items):
+        return items[0] - items[-1]
+
+    def mul(self, items):
+        factors = [i for i in items if not isinstance(i, Token)]
+        return factors[0] * factors[1]
+
+    def div(self, items):
+        return items[0] / items[1]
+
+    def neg(self, items):
+        return -items[-1]
+
+    def pow(self, items):
+        base, exponent = items[0], items[-1]
+        if exponent.is_Integer and abs(exponent) > MAX_EXPONENT:
+            self._fail(f"integer exponent {exponent} beyond ±{MAX_EXPONENT}", items[1])
+        if base.is_Rational and exponent.is_Integer:
+            size = abs(int(exponent)) * math.log10(abs(base.p) + base.q + 1)
+            if size > _MAX_RESULT_DIGITS:
+                self._fail(f"number with more than {_MAX_RESULT_DIGITS} digits", items[1])
+        return base ** exponent
+
+    def norm(self, items):
+        # Coordinatewise, ‖v‖² is v²; only squares of norms occur in the answers.
+        return items[0]
+
+    def frac(self, items):
+        return items[1] / items[2]
+
+    def sqrt(self, items):
+        return sp.sqrt(items[1])
+
+    def root(self, items):
+        return sp.root(items[2], items[1])
+
+    def func(self, items):
+        name = str(items[0]).strip("\\").split("{")[-1].strip("} ")
+        name = name.lstrip("\\")
+        return sp.exp(items[1]) if name == "exp" else sp.log(items[1])
+
+    def euler_pow(self, items):
+        return sp.exp(items[-1])
+
+    def euler_alone(self, items):
+        self._fail("unknown symbol 'e' (Euler's number is written e^{...})", items[0])
+
+    def pi(self, items):
+        return sp.pi
+
+    def greek(self, items):
+        # Unknown, but it may be an ignored argument (``s_θ(x, δ)``): judged at the end.
+        return sp.Symbol(str(items[0]), real=True)
+
+    # -- names -------------------------------------------------------------------------------
+    def _word_text(self, token):
+        text = str(token)
+        if token.type == "TEXTWORD":
+            text = text[text.index("{") + 1:-1].strip()
+        return text
+
+    def name(self, items):
+        text = self._word_text(items[0])
+        if text in ("x", "M"):
+            return sp.Symbol(text, real=True)
+        if text in _INDEX_LETTERS:
+            return _index(text)
+        self._unknown(text, items[0])
+
+    def name_sub(self, items):
+        text = self._word_text(items[0])
+        if text != "x":
+            self._unknown(f"{text}_…", items[0])
+        sub = items[1]
+        if isinstance(sub, _Word):
+            label = str(sub)
+            if label != "known" and not label.isdigit() and label not in _INDEX_LETTERS:
+                self._unknown(f"x_{label}", sub.token)
+        else:
+            label = sp.sstr(self._index_of(sub, "x")).replace(" ", "")
+        return sp.Symbol(f"x_{label}" if len(label) == 1 or label == "known" else f"x_{{{label}}}",
+                         real=True)
+
+    def s_alone(self, items):
+        return _index("s")
+
+    def s_theta(self, items):
+        if items[1] != "θ":
+            self._unknown(f"s_{items[1]}", items[0])
+        return _S_THETA
+
+    def beta(self, items):
+        return beta(self._index_of(items[1], "β"))
+
+    def alpha(self, items):
+        return 1 - beta(self._index_of(items[1], "α"))
+
+    def bar_head(self, items):
+        return items[0]
+
+    def beta_bar(self, items):
+        return beta_bar(self._index_of(items[1], "β̄"))
+
+    def beta_bar_inner(self, items):
+        return beta_bar(self._index_of(items[-1], "β̄"))
+
+    def beta_tilde(self, items):
+        return posterior_variance(self._index_of(items[-1], "β̃"))
+
+    def _step_argument(self, arg):
+        return arg is not None and (arg.is_Integer or arg.free_symbols and all(
+            s.is_integer for s in arg.free_symbols) and arg.is_polynomial())
+
+    def sigma_q(self, items):
+        head, sub, _, exponent, call = items
+        if sub != "q":
+            self._unknown(f"σ_{sub}", head)
+        arg = call[0] if call else None
+        if call is not None and len(call) != 1:
+            self._fail("σ_q takes one step argument", head)
+        sigma = sp.sqrt(posterior_variance(arg if self._step_argument(arg) else t))
+        value = sigma if exponent is None else self.pow([sigma, head, exponent])
+        return value if arg is None or self._step_argument(arg) else value * arg
+
+    def call(self, items):
+        return [i for i in items if not isinstance(i, Token)]
+
+    def snr(self, items):
+        arg = items[1]
+        if len(arg) != 1 or not self._step_argument(arg[0]):
+            self._fail("SNR takes one step argument such as t", items[0])
+        return snr(arg[0])
+
+    def density(self, items):
+        sub = items[1]
+        if sub == "r" or sub == "data":
+            return P_R
+        if sub == "g":
+            return P_G
+        self._unknown(f"p_{sub}", items[0])
+
+    def discriminator(self, items):
+        return _D
+
+    def div_args(self, items):
+        return [i for i in items if not isinstance(i, Token)]
+
+    def divergence(self, items):
+        kind, (p, q) = items[1], items[2]
+        if kind == "KL":
+            return KLDivergence(p, q)
+        if kind == "JS" or kind == "JSD":
+            return JSDivergence(p, q)
+        self._unknown(f"D_{kind}", items[0])
+
+    def kl(self, items):
+        return KLDivergence(*items[1])
+
+    def jsd(self, items):
+        return JSDivergence(*items[1])
+
+    def x_hat(self, items):
+        if str(items[1]) != "x":
+            self._unknown(f"hat {items[1]}", items[1])
+        return _HAT_X
+
+    def index_var(self, items):
+        return items[0]
+
+    def bigop(self, items):
+        op, var, lower, _, upper, body = items
+        name = str(var)
+        if name not in _INDEX_LETTERS:
+            self._fail(f"'{name}' cannot be a product or sum index", var)
+        index = _index(name)
+        fresh = sp.Symbol(name, integer=True, positive=True)
+        body = body.xreplace({index: fresh})
+        inside, outside = [], []
+        for factor in sp.Mul.make_args(body):
+            (inside if fresh in factor.free_symbols else outside).append(factor)
+        kind = sp.Sum if "sum" in str(op) or str(op) == "∑" else sp.Product
+        return kind(sp.Mul(*inside), (fresh, lower, upper)) * sp.Mul(*outside)
+
+    def integral(self, items):
+        return IntegralDx(items[1])
+
+    def expectation(self, items):
+        body = [i for i in items if not isinstance(i, Token)]
+        if str(items[1]) != "x":
+            self._fail(f"expected x ~ p in the subscript of E, not '{items[1]}'", items[1])
+        return Expectation(body[0], body[1])
+
+    def expectation_short(self, items):
+        body = [i for i in items if not isinstance(i, Token)]
+        return Expectation(body[0], body[1])
+
+    def start(self, items):
+        return items[0]
+
+
+_GRAMMAR = resources.files("genverify.grading").joinpath("notation.lark").read_text("utf-8")
+_PARSER = Lark(_GRAMMAR, parser="lalr", lexer="basic", maybe_placeholders=True)
+
+
+def _check_brackets(text: str) -> None:
+    depth = 0
+    for column, char in enumerate(text, 1):
+        if char in "([{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise ParseError(f"brackets nested deeper than {MAX_DEPTH} at column {column}")
+        elif char in ")]}":
+            depth = max(depth - 1, 0)
+
+
+def _tree_depth(tree: Tree) -> int:
+    deepest, stack = 0, [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        stack.extend((c, depth + 1) for c in node.children if isinstance(c, Tree))
+    return deepest
+
+
+def _describe(token: Token) -> str:
+    if token.type == "$END":
+        return "unexpected end of input"
+    return f"unexpected '{token}' at column {token.column}"
+
+
+def _syntax_error(error: UnexpectedInput, text: str) -> ParseError:
+    if isinstance(error, UnexpectedCharacters):
+        command = re.match(r"\\[A-Za-z]+", text[error.pos_in_stream:])
+        if command:
+            return ParseError(f"unknown command '{command.group()}' at column {error.column}")
+        return ParseError(f"unexpected character {text[error.pos_in_stream]!r} at column {error.column}")
+    if isinstance(error, UnexpectedToken):
+        return ParseError(_describe(error.token))
+    return ParseError("unexpected end of input")
+
+
+def parse(text: str, allowed: set[str] | None = None) -> sp.Expr:
+    """The SymPy expression of an answer in the course notation; ``ParseError`` otherwise.
+
+    ``allowed``: the names (as ``symbol_names`` reports them) the answer may use.
+    """
+    if not isinstance(text, str):
+        raise ParseError("the answer must be text")
+    if len(text) > MAX_LENGTH:
+        raise ParseError(f"answer longer than {MAX_LENGTH} characters ({len(text)})")
+    if not text.strip():
+        raise ParseError("empty answer")
+    _check_brackets(text)
+    try:
+        tree = _PARSER.parse(text)
+    except UnexpectedInput as error:
+        raise _syntax_error(error, text) from None
+    except LarkError as error:
+        raise ParseError(f"cannot read the answer: {str(error).splitlines()[0]}") from None
+    if _tree_depth(tree) > _MAX_TREE_DEPTH:
+        raise ParseError(f"expression nested deeper than {MAX_DEPTH}")
+    names = sorted(allowed) if allowed is not None else sorted(known_names())
+    try:
+        expr = _Build("allowed: " + ", ".join(names)).transform(tree)
+    except VisitError as error:
+        if isinstance(error.orig_exc, ParseError):
+            raise error.orig_exc from None
+        raise ParseError(f"cannot build the expression: {type(error.orig_exc).__name__}") from None
+    except RecursionError:
+        raise ParseError(f"expression nested deeper than {MAX_DEPTH}") from None
+    if not isinstance(expr, sp.Expr):
+        raise ParseError("the answer is not an expression")
+    stray = sorted(s.name for s in expr.free_symbols if s.name.startswith("\\"))
+    if stray:
+        raise ParseError(f"unknown symbol '{stray[0]}' ({'allowed: ' + ', '.join(names)})")
+    if allowed is not None:
+        extra = sorted(symbol_names(expr) - set(allowed))
+        if extra:
+            raise ParseError(f"unknown symbol '{extra[0]}' (allowed: {', '.join(names)})")
+    return expr

@@ -1,0 +1,188 @@
+"""Grade a symbolic answer against a target: parse, compare at random points, confirm, diagnose.
+
+1. Parse the answer (``genverify.grading.parse``); a parse error or a symbol the target does not
+   allow is an ``invalid`` verdict naming the problem.
+2. Evaluate answer and reference at ``points`` random points of the target's domain
+   (``genverify.grading.evaluate``).  One disagreement makes the answer ``incorrect``, with that
+   point as the counterexample; if the answer agrees everywhere with a catalogued mistake, the
+   feedback names the mistake and the score is that mistake's partial credit.
+3. An answer that agrees everywhere is confirmed with the proof engine (``derivations.engine``)
+   where it can be: ``correct`` by method ``symbolic``; otherwise ``correct`` by method
+   ``numeric``, reporting the number of points and the tolerance.
+A time limit turns runaway input into ``undecided``.
+"""
+
+from __future__ import annotations
+
+import time
+from functools import lru_cache
+
+import numpy as np
+import sympy as sp
+
+from derivations.engine import PROVED, Domain, Equal
+from derivations.notation import beta, beta_bar
+from genverify.grading.evaluate import RTOL, EvaluationError, Point, agree, draw_points, evaluate
+from genverify.grading.functionals import DENSITIES, expand_functionals
+from genverify.grading.limits import TimeLimitExceeded, time_limit
+from genverify.grading.parse import ParseError, parse
+from genverify.grading.targets import FUNCTIONALS, INPAINTING, TARGETS, M, Target, t
+
+POINTS = 24
+TIMEOUT = 5.0
+
+
+def lookup_target(target_id: str) -> Target:
+    """The target named ``target_id``; ``KeyError`` with a message listing the known ones."""
+    if target_id not in TARGETS:
+        raise KeyError(f"unknown grading target {target_id!r} (known: {', '.join(TARGETS)})")
+    return TARGETS[target_id]
+
+
+@lru_cache(maxsize=64)
+def _reference(target_id: str, seed: int, points: int) -> tuple[tuple[Point, ...], tuple, tuple]:
+    """The points, the reference's values and each mistake's values (computed once per target)."""
+    target = TARGETS[target_id]
+    pts = tuple(draw_points(target, np.random.default_rng(seed), points))
+    reference = tuple(evaluate(target.reference, p) for p in pts)
+    mistakes = []
+    for mistake in target.mistakes:
+        try:
+            mistakes.append(tuple(evaluate(mistake.expr, p) for p in pts))
+        except EvaluationError:
+            mistakes.append(None)
+    return pts, reference, tuple(mistakes)
+
+
+def _result(answer_id, target_id, verdict, score, feedback, start, diagnosis=(), counterexample=None,
+            method=None, **extra) -> dict:
+    return {"id": answer_id, "target": target_id, "verdict": verdict, "score": score, "feedback": feedback,
+            "diagnosis": list(diagnosis), "counterexample": counterexample, "method": method,
+            "seconds": round(time.perf_counter() - start, 4), **extra}
+
+
+def grade_answer(target_id: str, answer: str, *, answer_id=None, seed: int = 0, points: int = POINTS,
+                 timeout: float = TIMEOUT) -> dict:
+    """The grade of ``answer`` for ``target_id`` as the design's JSON object (a dict)."""
+    start = time.perf_counter()
+    target = lookup_target(target_id)
+    try:
+        with time_limit(timeout):
+            return _grade(target, answer, answer_id, seed, points, start)
+    except TimeLimitExceeded as exc:
+        return _result(answer_id, target.id, "undecided", 0.0, f"Could not grade this answer: {exc}.", start)
+    except RecursionError:
+        return _result(answer_id, target.id, "invalid", 0.0, "The answer is nested too deeply to read.", start)
+
+
+def _grade(target: Target, answer: str, answer_id, seed: int, points: int, start: float) -> dict:
+    try:
+        expr = parse(answer, allowed=target.allowed)
+    except ParseError as exc:
+        return _result(answer_id, target.id, "invalid", 0.0, f"Could not read the answer: {exc}", start)
+    pts, reference, mistake_values = _reference(target.id, seed, points)
+    for point, expected in zip(pts, reference):
+        try:
+            value = evaluate(expr, point)
+        except EvaluationError as exc:
+            return _incorrect(target, expr, answer_id, start, point, expected, f"undefined ({exc})")
+        if not agree(value, expected):
+            return _incorrect(target, expr, answer_id, start, point, expected, value)
+    method, detail = _confirm(target, expr, seed)
+    if method == "symbolic":
+        feedback = "Correct: equal to the reference, proved symbolically."
+    else:
+        feedback = (f"Correct: equal to the reference at {len(pts)} random points (relative tolerance "
+                    f"{float(RTOL):g}); a symbolic proof was not found ({detail}).")
+    return _result(answer_id, target.id, "correct", 1.0, feedback, start, method=method,
+                   points=len(pts), tolerance=float(RTOL))
+
+
+def _incorrect(target, expr, answer_id, start, point, expected, actual) -> dict:
+    """An incorrect verdict at ``point``, naming the catalogued mistake the answer equals, if any."""
+    counterexample = {"point": point.describe(), "expected": float(expected),
+                      "answer": actual if isinstance(actual, str) else float(actual)}
+    mistake = _diagnose(target, expr)
+    if mistake is not None:
+        return _result(answer_id, target.id, "incorrect", mistake.credit, mistake.feedback, start,
+                       diagnosis=[mistake.name], counterexample=counterexample, method="numeric")
+    shown = actual if isinstance(actual, str) else f"{float(actual):.6g}"
+    feedback = (f"Not equal to {target.description}: at t = {point.t} the reference is "
+                f"{float(expected):.6g} but the answer gives {shown}.")
+    return _result(answer_id, target.id, "incorrect", 0.0, feedback, start, counterexample=counterexample,
+                   method="numeric")
+
+
+def _diagnose(target: Target, expr: sp.Expr):
+    """The catalogued mistake that equals the answer at every point, or None."""
+    pts, _, mistake_values = _reference(target.id, *_DIAGNOSIS_POINTS)
+    try:
+        values = [evaluate(expr, p) for p in pts]
+    except EvaluationError:
+        return None
+    for mistake, expected in zip(target.mistakes, mistake_values):
+        if expected is not None and all(agree(a, b) for a, b in zip(values, expected)):
+            return mistake
+    return None
+
+
+#: Seed and number of the points on which an answer is matched against the mistakes.
+_DIAGNOSIS_POINTS = (1, 12)
+
+
+def _confirm(target: Target, expr: sp.Expr, seed: int) -> tuple[str, str]:
+    """``("symbolic", ...)`` when the proof engine proves answer = reference, else ``("numeric", why)``."""
+    try:
+        difference_domain = _symbolic_domain(target, expr)
+    except ValueError as exc:
+        return "numeric", str(exc)
+    lhs, rhs, domain = difference_domain
+    verdict = Equal(lhs, rhs).check(domain, np.random.default_rng(seed))
+    if verdict.status == PROVED:
+        return "symbolic", verdict.method
+    return "numeric", verdict.method
+
+
+def _products_as_beta_bar(expr: sp.Expr) -> sp.Expr:
+    """``∏_{i=1}^{k} (1-β_i)^p`` → ``β̄_k^p``, so the engine sees the schedule's named products."""
+    def rewrite(product):
+        body, (i, lower, upper) = product.args[0], product.args[1]
+        base, power = body.as_base_exp()
+        if lower == 1 and sp.simplify(base - (1 - beta(i))) == 0:
+            return beta_bar(upper) ** power
+        return product
+
+    return expr.replace(lambda e: isinstance(e, sp.Product), rewrite)
+
+
+def _symbolic_domain(target: Target, expr: sp.Expr):
+    """Both sides in the engine's atoms, and the domain that ties the schedule together."""
+    lhs, rhs = _products_as_beta_bar(target.reference), _products_as_beta_bar(expr)
+    if lhs.has(sp.Product, sp.Sum) or rhs.has(sp.Product, sp.Sum):
+        raise ValueError("a product or sum that is not the schedule's ∏(1-β_i)")
+    intervals, definitions = {}, {}
+    if target.kind == FUNCTIONALS:
+        from derivations.gan_generator_objective import DISCRETE
+
+        P, Q, discrete_intervals, discrete_definitions = DISCRETE[3]
+        atoms = [{DENSITIES[0]: r, DENSITIES[1]: g} for r, g in zip(P.probabilities, Q.probabilities)]
+        lhs, rhs = expand_functionals(lhs, atoms), expand_functionals(rhs, atoms)
+        intervals.update(discrete_intervals)
+        definitions.update(discrete_definitions)
+    offsets = {k - t for e in (lhs, rhs) for k in (a.args[0] for a in e.atoms(beta_bar))} | {sp.Integer(-1)}
+    if not all(o.is_Integer for o in offsets):
+        raise ValueError("schedule indices other than t plus a constant")
+    low, high = min(map(int, offsets)), max(map(int, offsets))
+    intervals[beta_bar(t + low)] = (0, 1)
+    for o in range(low + 1, high + 1):
+        definitions[beta_bar(t + o)] = (1 - beta(t + o)) * beta_bar(t + o - 1)
+    for e in (lhs, rhs, *definitions.values()):
+        for a in e.atoms(beta):
+            intervals.setdefault(a, (0, 1))
+    for s in lhs.free_symbols | rhs.free_symbols | set().union(*(d.free_symbols for d in definitions.values())):
+        if s == t or s in intervals:
+            continue
+        intervals[s] = (0, sp.oo) if s in DENSITIES or s.is_positive else (-sp.oo, sp.oo)
+    binary = (M,) if target.kind == INPAINTING else ()
+    intervals.pop(M, None)
+    return lhs, rhs, Domain(intervals=intervals, binary=binary, definitions=definitions)

@@ -1,0 +1,155 @@
+"""The grading targets of the design: reference answers, allowed notation, typical mistakes.
+
+Each reference is the formula the matching derivation proves (``derivations/``), written in the
+objects the answer parser builds (``genverify.grading.parse``): schedule quantities ``beta(k)``,
+``beta_bar(k)``, the posterior variance ``σ_q(t)²``, the density symbols and the functionals of
+``genverify.grading.functionals``.  A mistake is a mutation of the reference with the sentence a
+student reads when their answer equals it, and the partial credit it earns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sympy as sp
+
+from derivations import diffusion_posterior
+from derivations.notation import beta, beta_bar, posterior_variance
+from genverify.grading.functionals import P_G, P_R, JSDivergence, KLDivergence
+
+t = sp.Symbol("t", integer=True, positive=True)
+x_t = sp.Symbol("x_t", real=True)
+x_0 = sp.Symbol("x_0", real=True)
+x = sp.Symbol("x", real=True)
+x_known = sp.Symbol("x_known", real=True)
+M = sp.Symbol("M", real=True)
+s_theta = sp.Symbol("s_θ(x)", real=True)
+
+#: What a point of each kind of target fixes (see ``genverify.grading.evaluate``).
+SCHEDULE, DENSITIES, FUNCTIONALS, INPAINTING = "schedule", "densities", "functionals", "inpainting"
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """A typical wrong answer: the reference mutated, and what to tell the student."""
+
+    name: str
+    expr: sp.Expr
+    feedback: str
+    credit: float = 0.0
+
+
+@dataclass(frozen=True)
+class Target:
+    id: str
+    description: str
+    reference: sp.Expr
+    kind: str
+    #: Names a student may use, as ``genverify.grading.parse.symbol_names`` reports them (α, ᾱ,
+    #: σ_q and SNR are written through ``beta`` and ``beta_bar``); shown when an answer uses others.
+    allowed: frozenset[str]
+    mistakes: tuple[Mistake, ...]
+
+
+SCHEDULE_NAMES = frozenset({"beta", "beta_bar", "prod", "sum", "t"})
+
+_mu = diffusion_posterior.MU_TILDE
+_weight = beta_bar(t - 1) * beta(t) ** 2 / (2 * posterior_variance(t) * (1 - beta_bar(t)) ** 2)
+
+TARGETS: dict[str, Target] = {target.id: target for target in (
+    Target(
+        "gan.optimal_discriminator", "D*(x), the optimal discriminator for a fixed generator",
+        P_R / (P_R + P_G), DENSITIES, frozenset({"p_r(x)", "p_g(x)"}),
+        (Mistake("p_r and p_g swapped", P_G / (P_R + P_G),
+                 "You swapped p_r and p_g: D*(x) is the probability that x is real, p_r/(p_r + p_g)."),
+         Mistake("density ratio", P_R / P_G,
+                 "p_r/p_g is a density ratio, not a probability: normalise by p_r + p_g.", 0.25),
+         Mistake("constant one half", sp.Rational(1, 2),
+                 "D* = 1/2 only at the equilibrium p_g = p_r; for a fixed generator it depends on x."))),
+    Target(
+        "gan.generator_objective", "C(G) = max_D V(G, D), the generator's objective at the optimal D",
+        -sp.log(4) + 2 * JSDivergence(P_R, P_G), FUNCTIONALS,
+        frozenset({"p_r(x)", "p_g(x)", "KL", "JSD", "integral", "E"}),
+        (Mistake("-log 4 dropped", 2 * JSDivergence(P_R, P_G),
+                 "The constant -log 4 is missing: ∫(p_r + p_g) log 2 dx = 2 log 2 does not vanish.", 0.5),
+         Mistake("factor 2 on the JSD dropped", -sp.log(4) + JSDivergence(P_R, P_G),
+                 "KL(p_r‖m) + KL(p_g‖m) is 2·JSD(p_r‖p_g), not JSD.", 0.5),
+         Mistake("-log 4 and the factor 2 dropped", JSDivergence(P_R, P_G),
+                 "½KL(p_r‖m) + ½KL(p_g‖m) = JSD is not C(G): C(G) = -log 4 + 2·JSD (both the "
+                 "constant and the factor 2 are missing).", 0.25),
+         Mistake("KL(p_r‖p_g) for the JSD", -sp.log(4) + 2 * KLDivergence(P_R, P_G),
+                 "The divergences are to the mixture m = (p_r + p_g)/2, which gives the JSD, "
+                 "not KL(p_r‖p_g)."),
+         Mistake("sign of log 4", sp.log(4) + 2 * JSDivergence(P_R, P_G),
+                 "The constant is -log 4 (C(G) ≤ 0 at the optimum), not +log 4.", 0.5))),
+    Target(
+        "diffusion.forward_mean_coef", "the coefficient of x_0 in the mean of q(x_t | x_0)",
+        sp.sqrt(beta_bar(t)), SCHEDULE, SCHEDULE_NAMES,
+        (Mistake("missing square root", beta_bar(t),
+                 "The mean scales x_0 by √β̄_t (each step multiplies by √(1-β_t)); the square root is missing.", 0.5),
+         Mistake("α_t for ᾱ_t", sp.sqrt(1 - beta(t)),
+                 "√(1-β_t) = √α_t is one step; after t steps the coefficient is √ᾱ_t = √∏(1-β_i)."),
+         Mistake("t-1 for t", sp.sqrt(beta_bar(t - 1)),
+                 "The product runs up to t, not t-1: √β̄_t.", 0.5),
+         Mistake("noise coefficient", sp.sqrt(1 - beta_bar(t)),
+                 "√(1-β̄_t) multiplies the noise, not x_0."))),
+    Target(
+        "diffusion.forward_variance", "the variance of q(x_t | x_0)",
+        1 - beta_bar(t), SCHEDULE, SCHEDULE_NAMES,
+        (Mistake("β̄_t for 1-β̄_t", beta_bar(t),
+                 "β̄_t is the signal's share; the noise variance is 1 - β̄_t."),
+         Mistake("standard deviation for variance", sp.sqrt(1 - beta_bar(t)),
+                 "√(1-β̄_t) is the standard deviation; the variance is 1 - β̄_t.", 0.5),
+         Mistake("t-1 for t", 1 - beta_bar(t - 1), "The product runs up to t: 1 - β̄_t.", 0.5),
+         Mistake("one step's variance", beta(t),
+                 "β_t is the variance added by the last step only; the variances accumulate to 1 - β̄_t."))),
+    Target(
+        "diffusion.posterior_mean", "the mean of q(x_{t-1} | x_t, x_0)",
+        _mu, SCHEDULE, SCHEDULE_NAMES | {"x_t", "x_0"},
+        (Mistake("missing square root on 1-β_t", _mu.subs(sp.sqrt(1 - beta(t)), 1 - beta(t)),
+                 "The coefficient of x_t has √(1-β_t) = √α_t, not 1-β_t.", 0.5),
+         Mistake("coefficients of x_t and x_0 swapped", _mu.xreplace({x_t: x_0, x_0: x_t}),
+                 "The coefficients of x_t and x_0 are swapped: x_t's is √α_t(1-ᾱ_{t-1})/(1-ᾱ_t)."),
+         Mistake("t for t-1 in β̄", _mu.xreplace({beta_bar(t - 1): beta_bar(t)}),
+                 "Both coefficients use ᾱ_{t-1} (the marginal of x_{t-1}), not ᾱ_t, in the numerator.", 0.5),
+         Mistake("missing square root on β̄_{t-1}", _mu.subs(sp.sqrt(beta_bar(t - 1)), beta_bar(t - 1)),
+                 "The coefficient of x_0 has √ᾱ_{t-1}, the mean scale of q(x_{t-1} | x_0).", 0.5))),
+    Target(
+        "diffusion.posterior_variance", "the variance of q(x_{t-1} | x_t, x_0)",
+        posterior_variance(t), SCHEDULE, SCHEDULE_NAMES,
+        (Mistake("forward step's variance", beta(t),
+                 "β_t is the forward step's variance; conditioning on x_0 shrinks it to β_t(1-ᾱ_{t-1})/(1-ᾱ_t).", 0.25),
+         Mistake("t and t-1 swapped", beta(t) * (1 - beta_bar(t)) / (1 - beta_bar(t - 1)),
+                 "Numerator and denominator are swapped: σ̃_t² = β_t(1-ᾱ_{t-1})/(1-ᾱ_t) ≤ β_t.", 0.5),
+         Mistake("β_t missing", (1 - beta_bar(t - 1)) / (1 - beta_bar(t)),
+                 "The factor β_t is missing: the precisions 1/β_t·α_t and 1/(1-ᾱ_{t-1}) add.", 0.25),
+         Mistake("standard deviation for variance", sp.sqrt(posterior_variance(t)),
+                 "That is the standard deviation; the variance has no square root.", 0.5))),
+    Target(
+        "diffusion.elbo_weight",
+        "the weight of E‖x̂_θ(x_t) - x_0‖² in the t-th denoising term of the negative ELBO",
+        _weight, SCHEDULE, SCHEDULE_NAMES,
+        (Mistake("β_t for β_t²", beta_bar(t - 1) * beta(t) / (2 * posterior_variance(t) * (1 - beta_bar(t)) ** 2),
+                 "The coefficient of x_0 in μ̃_t, √ᾱ_{t-1}β_t/(1-ᾱ_t), is squared: β_t² (the homework's error).", 0.5),
+         Mistake("the homework's: β_t for β_t² and the sign dropped",
+                 -beta_bar(t - 1) * beta(t) / (2 * posterior_variance(t) * (1 - beta_bar(t)) ** 2),
+                 "Two mistakes (the homework's): the coefficient √ᾱ_{t-1}β_t/(1-ᾱ_t) must be squared "
+                 "(β_t², not β_t), and the negative ELBO's KL term has a positive weight."),
+         Mistake("factor ½ missing", 2 * _weight,
+                 "The Gaussian KL is ‖μ_1 - μ_2‖²/(2σ²): the factor ½ is missing.", 0.5),
+         Mistake("sign", -_weight,
+                 "The negative ELBO's denoising term is a KL divergence, so its weight is positive: "
+                 "½(SNR(t-1) - SNR(t)), and the SNR decreases with t.", 0.5))),
+    Target(
+        "diffusion.conditional_score",
+        "∇_x log p(x | x_known) with likelihood ∝ exp(-‖(x - x_known) ⊙ M‖²), one coordinate",
+        s_theta - 2 * (x - x_known) * M, INPAINTING, frozenset({"x", "x_known", "M", "s_θ(x)"}),
+        (Mistake("prior score missing", -2 * (x - x_known) * M,
+                 "Bayes adds the prior's score: ∇ log p(x | x_known) = s_θ(x) + ∇ log p(x_known | x).", 0.5),
+         Mistake("mask missing", s_theta - 2 * (x - x_known),
+                 "Only the known coordinates are constrained: the likelihood term needs ⊙ M.", 0.5),
+         Mistake("sign of the likelihood term", s_theta + 2 * (x - x_known) * M,
+                 "The likelihood pulls x towards x_known: its gradient is -2(x - x_known) ⊙ M.", 0.25),
+         Mistake("factor 2 missing", s_theta - (x - x_known) * M,
+                 "∇‖v‖² = 2v: the likelihood's gradient is -2(x - x_known) ⊙ M.", 0.5))),
+)}

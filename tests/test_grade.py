@@ -1,0 +1,191 @@
+"""The symbolic grader: verdicts, diagnoses, time limits, steps, batches, formats and the audit."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+import numpy as np
+import pytest
+import sympy as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from genverify.grading import formats
+from genverify.grading.audit import run_audit
+from genverify.grading.batch import grade_batch
+from genverify.grading.evaluate import EvaluationError, agree, draw_points, evaluate
+from genverify.grading.steps import grade_steps, split_chain
+from genverify.grading.symbolic import grade_answer
+from derivations.notation import beta, beta_bar
+from genverify.grading.targets import TARGETS, t
+from tests.grading_corpus import CORPUS
+
+IDS = [f"{target}: {answer[:50]}" for target, answer, *_ in CORPUS]
+
+
+@pytest.mark.parametrize(("target", "answer", "verdict", "diagnosis"), CORPUS, ids=IDS)
+def test_corpus_verdicts_and_diagnoses(target, answer, verdict, diagnosis):
+    result = grade_answer(target, answer, answer_id="a1")
+    assert result["verdict"] == verdict, result["feedback"]
+    assert result["id"] == "a1" and result["target"] == target
+    if verdict == "correct":
+        assert result["score"] == 1.0 and result["method"] in ("symbolic", "numeric")
+    if verdict == "incorrect":
+        assert result["counterexample"]["expected"] != result["counterexample"]["answer"]
+        assert result["diagnosis"] == ([diagnosis] if diagnosis else [])
+        assert result["score"] < 1.0
+
+
+def test_corpus_covers_each_target_with_six_right_and_six_wrong():
+    counts = Counter((target, verdict) for target, _, verdict, _ in CORPUS)
+    for target in TARGETS:
+        assert counts[target, "correct"] >= 6 and counts[target, "incorrect"] >= 6, target
+
+
+@pytest.mark.parametrize("target", TARGETS.values(), ids=lambda t: t.id)
+def test_catalogue_mistakes_are_wrong_and_distinct(target):
+    """A mistake equal to the reference, or to another mistake, would make feedback a lie."""
+    points = draw_points(target, np.random.default_rng(5), 8)
+    reference = [evaluate(target.reference, p) for p in points]
+    seen = []
+    for mistake in target.mistakes:
+        values = [evaluate(mistake.expr, p) for p in points]
+        assert not all(agree(a, b) for a, b in zip(values, reference)), mistake.name
+        for name, other in seen:
+            assert not all(agree(a, b) for a, b in zip(values, other)), (mistake.name, name)
+        seen.append((mistake.name, values))
+
+
+def test_partial_credit_and_feedback_name_the_mistake():
+    result = grade_answer("diffusion.elbo_weight",
+                          r"\frac{1}{2\sigma_q(t)^2}\frac{\beta_t\bar\beta_{t-1}}{(1-\bar\beta_t)^2}")
+    assert result["diagnosis"] == ["β_t for β_t²"] and result["score"] == 0.5
+    assert "β_t²" in result["feedback"]
+
+
+def test_unknown_symbols_are_invalid_and_list_what_is_allowed():
+    result = grade_answer("diffusion.forward_variance", r"1 - \bar\alpha_t + y")
+    assert result["verdict"] == "invalid" and "'y'" in result["feedback"] and "allowed" in result["feedback"]
+    wrong_kind = grade_answer("diffusion.forward_variance", r"1 - \bar\alpha_t + x_0")
+    assert wrong_kind["verdict"] == "invalid" and "x_0" in wrong_kind["feedback"]
+
+
+def test_a_time_limit_turns_work_into_undecided():
+    result = grade_answer("diffusion.posterior_mean", r"\frac{\sqrt{\bar\alpha_{t-1}}\beta_t}{1-\bar\alpha_t}x_0"
+                          r" + \frac{\sqrt{\alpha_t}(1-\bar\alpha_{t-1})}{1-\bar\alpha_t}x_t", timeout=1e-4)
+    assert result["verdict"] == "undecided" and "within" in result["feedback"]
+
+
+def test_undefined_values_are_incorrect_not_a_crash():
+    result = grade_answer("diffusion.forward_variance", r"\log(-1 - \bar\alpha_t)")
+    assert result["verdict"] == "incorrect" and "undefined" in str(result["counterexample"]["answer"])
+    point = draw_points(TARGETS["diffusion.forward_variance"], np.random.default_rng(0), 1)[0]
+    with pytest.raises(EvaluationError):
+        evaluate(sp.log(-1 - beta_bar(t)), point)
+    with pytest.raises(EvaluationError, match="outside the schedule"):
+        evaluate(beta(t + 100), point)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.text(max_size=80))
+def test_any_text_gets_a_clean_verdict_within_the_limit(text):
+    result = grade_answer("diffusion.posterior_variance", text, timeout=2.0)
+    assert result["verdict"] in ("correct", "incorrect", "invalid", "undecided")
+    assert result["seconds"] < 3.0
+
+
+def test_huge_exponents_are_refused_cleanly():
+    result = grade_answer("diffusion.forward_variance", r"(1-\bar\alpha_t)^{100000}")
+    assert result["verdict"] == "invalid"
+
+
+# --- derivations, step by step ---------------------------------------------------------------
+
+
+def test_split_chain_accepts_aligned_blocks():
+    text = r"\begin{aligned} a &= b \\ &= \frac{c}{d} \end{aligned}"
+    assert split_chain(text) == ["a", "b", r"\frac{c}{d}"]
+
+
+def test_grade_steps_reports_the_first_invalid_step():
+    chain = (r"\begin{aligned} \frac{\beta_t(1-\bar\alpha_{t-1})}{1-\bar\alpha_t}"
+             r" &= \frac{1}{\frac{\alpha_t}{\beta_t} + \frac{1}{1-\bar\alpha_{t-1}}} \\"
+             r" &= \frac{\beta_t}{1-\bar\alpha_t} \\"
+             r" &= \frac{\beta_t}{1-\bar\alpha_t} \end{aligned}")
+    result = grade_steps("diffusion.posterior_variance", chain)
+    assert [s["status"] for s in result["steps"]] == ["valid", "invalid", "valid"]
+    assert result["first_invalid"] == 2 and result["verdict"] == "incorrect"
+    assert "Step 2" in result["feedback"] and result["counterexample"]["left"] != result["counterexample"]["right"]
+
+
+def test_grade_steps_passes_a_valid_derivation():
+    chain = r"1-\prod_{i=1}^{t}(1-\beta_i) = 1-(1-\beta_t)\bar\alpha_{t-1} = 1 - \bar\alpha_t"
+    result = grade_steps("diffusion.forward_variance", chain)
+    assert result["verdict"] == "correct" and result["first_invalid"] is None
+    assert all(s["status"] == "valid" for s in result["steps"])
+
+
+def test_grade_steps_rejects_a_chain_without_steps():
+    assert grade_steps("diffusion.forward_variance", r"1-\bar\alpha_t")["verdict"] == "invalid"
+
+
+# --- batches ---------------------------------------------------------------------------------
+
+
+def _write_rows(path, rows):
+    path.write_text("".join((r if isinstance(r, str) else json.dumps(r)) + "\n" for r in rows), encoding="utf-8")
+
+
+def test_batch_grades_every_row_and_resumes(tmp_path):
+    rows = [{"id": f"r{i}", "target": target, "answer": answer} for i, (target, answer, *_) in enumerate(CORPUS[:12])]
+    rows += ["{not json", json.dumps({"id": "no-answer", "target": "gan.optimal_discriminator"}),
+             {"id": "bad-target", "target": "gan.nope", "answer": "1"}]
+    src, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    _write_rows(src, rows)
+    counts = grade_batch(str(src), str(out))
+    results = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert len(results) == 15 and sum(counts[v] for v in counts if v != "skipped") == 15
+    by_id = {r["id"]: r for r in results}
+    assert by_id["bad-target"]["verdict"] == "invalid" and "unknown grading target" in by_id["bad-target"]["feedback"]
+    assert sum(r["verdict"] == "invalid" and r["id"].startswith("line-") for r in results) == 2
+    expected = {f"r{i}": verdict for i, (_, _, verdict, _) in enumerate(CORPUS[:12])}
+    assert all(by_id[k]["verdict"] == v for k, v in expected.items())
+
+    # An interrupted run: keep 5 results and a torn last line; --resume grades only the rest.
+    lines = out.read_text(encoding="utf-8").splitlines()
+    out.write_text("\n".join(lines[:5]) + "\n" + lines[5][:10], encoding="utf-8")
+    counts = grade_batch(str(src), str(out), resume=True)
+    assert counts["skipped"] == len({json.loads(line)["id"] for line in lines[:5]})
+    ids = [json.loads(line)["id"] for line in out.read_text(encoding="utf-8").splitlines()]
+    assert sorted(ids) == sorted(by_id)  # every row once: nothing lost, nothing graded twice
+
+
+# --- formats ---------------------------------------------------------------------------------
+
+
+def test_gradescope_and_prairielearn_documents():
+    wrong = grade_answer("gan.optimal_discriminator", r"\frac{p_g(x)}{p_r(x)+p_g(x)}")
+    gs = json.loads(formats.render(wrong, "gradescope", max_score=4))
+    assert gs["score"] == 0 and gs["max_score"] == 4 and gs["tests"][0]["status"] == "failed"
+    assert "swapped" in gs["output"] and gs["visibility"] == "visible"
+    right = grade_answer("gan.optimal_discriminator", r"\frac{p_r}{p_r+p_g}")
+    pl = json.loads(formats.render(right, "prairielearn"))
+    assert pl["gradable"] is True and pl["score"] == 1.0 and pl["format_errors"] == []
+    invalid = json.loads(formats.render(grade_answer("gan.optimal_discriminator", r"\frac{"), "prairielearn"))
+    assert invalid["gradable"] is False and invalid["format_errors"]
+    assert "swapped" in formats.render(wrong, "text")
+
+
+# --- the audit of the homework solution ------------------------------------------------------
+
+
+def test_audit_flags_the_homework_errors_and_passes_the_rest():
+    verdicts = {case.section + " " + case.claim: result for case, result in run_audit()}
+    assert verdicts["2.1 ELBO weight (negative ELBO)"]["verdict"] == "incorrect"
+    assert verdicts["2.1 ELBO weight (negative ELBO)"]["diagnosis"] == ["the homework's: β_t for β_t² and the sign dropped"]
+    assert verdicts["1.2 generator objective at D*"]["verdict"] == "incorrect"
+    assert verdicts["1.2 generator objective at D*"]["diagnosis"] == ["-log 4 and the factor 2 dropped"]
+    for claim in ("1.1 optimal discriminator", "2.3 forward mean coefficient", "2.3 forward variance",
+                  "2.4 posterior mean", "2.5 conditional score"):
+        assert verdicts[claim]["verdict"] == "correct", claim
