@@ -33,10 +33,17 @@ class Point:
     values: dict = field(default_factory=dict)
     atoms: tuple[dict, ...] = ()
 
-    def describe(self) -> dict:
-        """The point as JSON-ready data for a counterexample."""
-        out = {"t": self.t, "T": len(self.betas), "β_t": self.betas[self.t - 1]}
-        out.update({sp.sstr(k): float(v) for k, v in self.values.items()})
+    def describe(self, used: set, schedule: bool) -> dict:
+        """The point as JSON-ready data for a counterexample: the schedule at t (when
+        ``schedule``) and the values of the ``used`` symbols."""
+        out = {}
+        if schedule:
+            b = np.asarray(self.betas)
+            out = {"t": self.t, "T": len(b), "β_t": b[self.t - 1],
+                   "β̄_{t-1}": float(np.prod(1 - b[: self.t - 1])), "β̄_t": float(np.prod(1 - b[: self.t]))}
+        # With discrete distributions the densities only appear inside functionals, as atoms.
+        out.update({sp.sstr(k): float(v) for k, v in self.values.items()
+                    if k in used and not (self.atoms and k in DENSITIES)})
         if self.atoms:
             out["p_r atoms"] = [float(a[DENSITIES[0]]) for a in self.atoms]
             out["p_g atoms"] = [float(a[DENSITIES[1]]) for a in self.atoms]

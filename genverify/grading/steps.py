@@ -15,6 +15,7 @@ from genverify.grading.evaluate import EvaluationError, agree, evaluate
 from genverify.grading.limits import TimeLimitExceeded, time_limit
 from genverify.grading.parse import ParseError, parse
 from genverify.grading.symbolic import TIMEOUT, _reference, grade_answer, lookup_target
+from genverify.grading.targets import SCHEDULE
 
 _ENVIRONMENT = re.compile(r"\\(begin|end)\{(aligned|align\*?|equation\*?|split|gathered)\}")
 
@@ -67,12 +68,15 @@ def grade_steps(target_id: str, text: str, *, answer_id=None, seed: int = 0, tim
                         left, right = evaluate(a, point), evaluate(b, point)
                     except EvaluationError as exc:
                         step.update(status="invalid", feedback=f"undefined at t = {point.t} ({exc})",
-                                    counterexample={"point": point.describe()})
+                                    counterexample={"point": point.describe(a.free_symbols | b.free_symbols,
+                                                                            target.kind == SCHEDULE)})
                         break
                     if not agree(left, right):
                         step.update(status="invalid", feedback=(
                             f"the two sides differ at t = {point.t}: {float(left):.6g} vs {float(right):.6g}"),
-                            counterexample={"point": point.describe(), "left": float(left), "right": float(right)})
+                            counterexample={"point": point.describe(a.free_symbols | b.free_symbols,
+                                                                    target.kind == SCHEDULE),
+                                            "left": float(left), "right": float(right)})
                         break
                 steps.append(step)
                 if step["status"] == "invalid" and first_invalid is None:

@@ -26,7 +26,7 @@ from genverify.grading.evaluate import RTOL, EvaluationError, Point, agree, draw
 from genverify.grading.functionals import DENSITIES, expand_functionals
 from genverify.grading.limits import TimeLimitExceeded, time_limit
 from genverify.grading.parse import ParseError, parse
-from genverify.grading.targets import FUNCTIONALS, INPAINTING, TARGETS, M, Target, t
+from genverify.grading.targets import FUNCTIONALS, INPAINTING, SCHEDULE, TARGETS, M, Target, t
 
 POINTS = 24
 TIMEOUT = 5.0
@@ -100,14 +100,16 @@ def _grade(target: Target, answer: str, answer_id, seed: int, points: int, start
 
 def _incorrect(target, expr, answer_id, start, point, expected, actual) -> dict:
     """An incorrect verdict at ``point``, naming the catalogued mistake the answer equals, if any."""
-    counterexample = {"point": point.describe(), "expected": float(expected),
+    used = expr.free_symbols | target.reference.free_symbols
+    counterexample = {"point": point.describe(used, target.kind == SCHEDULE), "expected": float(expected),
                       "answer": actual if isinstance(actual, str) else float(actual)}
     mistake = _diagnose(target, expr)
     if mistake is not None:
         return _result(answer_id, target.id, "incorrect", mistake.credit, mistake.feedback, start,
                        diagnosis=[mistake.name], counterexample=counterexample, method="numeric")
     shown = actual if isinstance(actual, str) else f"{float(actual):.6g}"
-    feedback = (f"Not equal to {target.description}: at t = {point.t} the reference is "
+    where = f"at t = {point.t} " if target.kind == SCHEDULE else "at a random point "
+    feedback = (f"Not equal to {target.description}: {where}the reference is "
                 f"{float(expected):.6g} but the answer gives {shown}.")
     return _result(answer_id, target.id, "incorrect", 0.0, feedback, start, counterexample=counterexample,
                    method="numeric")
