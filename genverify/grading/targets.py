@@ -130,7 +130,7 @@ TARGETS: dict[str, Target] = {target.id: target for target in (
         "the weight of E‖x̂_θ(x_t) - x_0‖² in the t-th denoising term of the negative ELBO",
         _weight, SCHEDULE, SCHEDULE_NAMES,
         (Mistake("β_t for β_t²", beta_bar(t - 1) * beta(t) / (2 * posterior_variance(t) * (1 - beta_bar(t)) ** 2),
-                 "The coefficient of x_0 in μ̃_t, √ᾱ_{t-1}β_t/(1-ᾱ_t), is squared: β_t² (the homework's error).", 0.5),
+                 "The coefficient of x_0 in μ̃_t, √ᾱ_{t-1}β_t/(1-ᾱ_t), is squared: β_t², not β_t.", 0.5),
          Mistake("the homework's: β_t for β_t² and the sign dropped",
                  -beta_bar(t - 1) * beta(t) / (2 * posterior_variance(t) * (1 - beta_bar(t)) ** 2),
                  "Two mistakes (the homework's): the coefficient √ᾱ_{t-1}β_t/(1-ᾱ_t) must be squared "
