@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 
@@ -17,6 +18,12 @@ from tqdm import tqdm
 from derivations.engine import PROVED, check
 from numeric.crosschecks import K, PROFILES, REFERENCE
 from genverify import __version__
+from genverify.grading.audit import run_audit
+from genverify.grading.batch import grade_batch
+from genverify.grading.code import grade_code
+from genverify.grading.formats import FORMATS, render
+from genverify.grading.steps import grade_steps
+from genverify.grading.symbolic import grade_answer
 from genverify.registry import RESULTS, lookup
 from genverify.render import derivation_text, latex, plain, verdict_line
 
@@ -55,7 +62,94 @@ def _parser() -> argparse.ArgumentParser:
                      help="Monte Carlo sample size of the cross-checks (quick: CI, thorough: largest)")
     chk.add_argument("--seed", type=int, default=0,
                      help="seed of the counterexample search and of the Monte Carlo cross-checks")
+
+    grade = sub.add_parser("grade", help="grade a symbolic answer (or a JSONL batch of them)")
+    grade.add_argument("target", nargs="?", help="a grading target, e.g. diffusion.posterior_mean")
+    source = grade.add_mutually_exclusive_group()
+    source.add_argument("--answer", help="the answer, LaTeX or plain text")
+    source.add_argument("--answer-file", help="a file holding the answer")
+    source.add_argument("--batch", metavar="IN.jsonl", help='rows {"id", "target", "answer"}')
+    grade.add_argument("--out", metavar="OUT.jsonl", help="with --batch: where results go (default stdout)")
+    grade.add_argument("--resume", action="store_true", help="with --batch --out: skip ids already graded")
+    grade.add_argument("--format", choices=FORMATS, default="text")
+    grade.add_argument("--timeout", type=float, default=5.0, help="seconds per answer (default 5)")
+
+    steps = sub.add_parser("grade-steps", help="grade a derivation step by step")
+    steps.add_argument("target")
+    steps.add_argument("--file", required=True, help="a chain e_0 = e_1 = ... (an aligned block is accepted)")
+    steps.add_argument("--format", choices=("text", "json"), default="text")
+
+    code = sub.add_parser("grade-code", help="grade a Python function against its contract, sandboxed")
+    code.add_argument("target")
+    code.add_argument("submission", metavar="SUBMISSION.py")
+    code.add_argument("--format", choices=FORMATS, default="text")
+
+    audit = sub.add_parser("audit", help="grade the homework solution's own answers")
+    audit.add_argument("--json", action="store_true")
     return parser
+
+
+def _read(path: str) -> str:
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return handle.read()
+    except OSError as exc:
+        raise UsageError(f"cannot read {path}: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"{path} is not UTF-8 text") from None
+
+
+def _grade(args) -> int:
+    if args.batch:
+        if args.target or args.format not in ("text", "json"):
+            raise UsageError("--batch takes no TARGET (each row names its own) and writes JSON lines")
+        if args.resume and not args.out:
+            raise UsageError("--resume needs --out")
+        if not os.path.exists(args.batch):
+            raise UsageError(f"cannot read {args.batch}: no such file")
+        counts = grade_batch(args.batch, args.out, resume=args.resume, echo=print)
+        print(", ".join(f"{k}: {v}" for k, v in counts.items()), file=sys.stderr)
+        return EXIT_OK
+    if not args.target:
+        raise UsageError("grade needs a TARGET (or --batch)")
+    if args.answer is None and args.answer_file is None:
+        raise UsageError("grade needs --answer TEXT or --answer-file F")
+    answer = args.answer if args.answer is not None else _read(args.answer_file)
+    result = grade_answer(args.target, answer, timeout=args.timeout)
+    print(render(result, args.format))
+    return EXIT_OK if result["verdict"] == "correct" else EXIT_FAILED
+
+
+def _grade_steps(args) -> int:
+    result = grade_steps(args.target, _read(args.file))
+    print(render(result, args.format))
+    return EXIT_OK if result["verdict"] == "correct" else EXIT_FAILED
+
+
+def _grade_code(args) -> int:
+    if not os.path.isfile(args.submission):
+        raise UsageError(f"cannot read {args.submission}: no such file")
+    try:
+        result = grade_code(args.target, args.submission)
+    except ValueError as exc:  # an unknown target or an unreadable submission
+        raise UsageError(str(exc)) from None
+    print(render(result, args.format))
+    return EXIT_OK if result["verdict"] == "correct" else EXIT_FAILED
+
+
+def _audit(args) -> int:
+    rows = run_audit()
+    if args.json:
+        print(json.dumps([{"section": c.section, "claim": c.claim, "target": c.target, "answer": c.answer,
+                           "note": c.note, **r} for c, r in rows], ensure_ascii=False, indent=2))
+        return EXIT_OK
+    print(f"{'§':<4} {'claim':<28} {'verdict':<10} {'score':>5}  feedback")
+    for case, result in rows:
+        print(f"{case.section:<4} {case.claim:<28} {result['verdict']:<10} {result['score']:>5.2f}  {result['feedback']}")
+        print(f"{'':<4} homework: {case.answer}")
+    flagged = sum(r["verdict"] != "correct" for _, r in rows)
+    print(f"\n{flagged} of {len(rows)} answers of the homework solution are not correct.")
+    return EXIT_OK
 
 
 def _list(args) -> int:
@@ -159,7 +253,8 @@ def _outcome_json(c, o) -> dict:
             "max_abs_z": o.max_abs_z, "passed": o.passed(K)}
 
 
-COMMANDS = {"list": _list, "show": _show, "check": _check}
+COMMANDS = {"list": _list, "show": _show, "check": _check, "grade": _grade, "grade-steps": _grade_steps,
+            "grade-code": _grade_code, "audit": _audit}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -170,6 +265,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"genverify: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyError as exc:
+        # Unknown result ids and grading targets; the message names what is wrong.
         print(f"genverify: error: {exc.args[0]}", file=sys.stderr)
         return EXIT_USAGE
     except BrokenPipeError:

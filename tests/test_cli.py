@@ -82,3 +82,61 @@ def test_console_script_exit_codes():
     assert ok.returncode == 0 and "1/1 proved" in ok.stdout
     bad = subprocess.run([sys.executable, "-m", "genverify", "show", "x"], capture_output=True, text=True)
     assert bad.returncode == 2 and bad.stderr.startswith("genverify: error:") and "Traceback" not in bad.stderr
+
+
+# --- the grading commands --------------------------------------------------------------------
+
+
+def test_grade_exit_codes_and_formats(capsys):
+    code, out, _ = run(capsys, "grade", "gan.optimal_discriminator", "--answer", r"\frac{p_r}{p_r+p_g}")
+    assert code == 0 and "correct" in out
+    code, out, _ = run(capsys, "grade", "gan.optimal_discriminator", "--answer", r"\frac{p_g}{p_r+p_g}",
+                       "--format", "gradescope")
+    assert code == 1 and json.loads(out)["tests"][0]["status"] == "failed"
+    code, out, _ = run(capsys, "grade", "gan.optimal_discriminator", "--answer", r"\frac{", "--format", "prairielearn")
+    assert code == 1 and json.loads(out)["gradable"] is False
+
+
+def test_grade_reads_answer_files_and_batches(capsys, tmp_path):
+    answer = tmp_path / "a.tex"
+    answer.write_text(r"1-\bar\alpha_t", encoding="utf-8")
+    code, out, _ = run(capsys, "grade", "diffusion.forward_variance", "--answer-file", str(answer), "--format", "json")
+    assert code == 0 and json.loads(out)["method"] == "symbolic"
+    batch = tmp_path / "in.jsonl"
+    batch.write_text(json.dumps({"id": "1", "target": "diffusion.forward_variance", "answer": r"\bar\alpha_t"}) + "\n",
+                     encoding="utf-8")
+    code, out, err = run(capsys, "grade", "--batch", str(batch))
+    assert code == 0 and json.loads(out)["diagnosis"] == ["β̄_t for 1-β̄_t"] and "incorrect: 1" in err
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["grade", "diffusion.nope", "--answer", "1"], "unknown grading target 'diffusion.nope'"),
+    (["grade", "diffusion.forward_variance"], "needs --answer"),
+    (["grade", "diffusion.forward_variance", "--answer-file", "/no/such/file"], "cannot read /no/such/file"),
+    (["grade", "--batch", "/no/such.jsonl"], "cannot read /no/such.jsonl"),
+    (["grade", "--batch", "x.jsonl", "--resume"], "--resume needs --out"),
+    (["grade-steps", "diffusion.forward_variance", "--file", "/no/such/file"], "cannot read"),
+    (["grade-code", "diffusion.posterior_mean_variance", "/no/such.py"], "cannot read /no/such.py"),
+])
+def test_grading_bad_input_is_one_line_and_exit_2(capsys, argv, message):
+    code, out, err = run(capsys, *argv)
+    assert code == 2 and err.count("\n") == 1 and message in err
+
+
+def test_grade_steps_and_audit(capsys, tmp_path):
+    chain = tmp_path / "steps.tex"
+    chain.write_text(r"1-\prod_{i=1}^{t}(1-\beta_i) = 1-\bar\alpha_t", encoding="utf-8")
+    code, out, _ = run(capsys, "grade-steps", "diffusion.forward_variance", "--file", str(chain))
+    assert code == 0 and "step 1: valid" in out
+    code, out, _ = run(capsys, "audit")
+    assert code == 0 and "2 of 7 answers of the homework solution are not correct" in out
+    code, out, _ = run(capsys, "audit", "--json")
+    assert {row["verdict"] for row in json.loads(out)} == {"correct", "incorrect"}
+
+
+def test_grade_code_runs_the_submission_in_a_sandbox(capsys):
+    code, out, _ = run(capsys, "grade-code", "gan.optimal_discriminator", "tests/submissions/correct_discriminator.py")
+    assert code == 0 and "correct" in out
+    code, out, _ = run(capsys, "grade-code", "diffusion.posterior_mean_variance",
+                       "tests/submissions/fake_verdict.py", "--format", "json")
+    assert code == 1 and json.loads(out)["verdict"] != "correct"
