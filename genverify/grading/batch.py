@@ -12,7 +12,8 @@ import multiprocessing
 import os
 from typing import Iterator
 
-from genverify.grading.symbolic import grade_answer
+from genverify.grading.symbolic import _DIAGNOSIS_POINTS, POINTS, _reference, grade_answer
+from genverify.grading.targets import TARGETS
 
 
 def _rows(path: str) -> Iterator[tuple[int, dict | str]]:
@@ -53,6 +54,14 @@ def _done(path: str) -> set:
     return done
 
 
+def warm_up(target_ids) -> None:
+    """Compute each target's reference values once here, so the forked workers inherit them."""
+    for target_id in sorted(target_ids):
+        if target_id in TARGETS:
+            _reference(target_id, 0, POINTS)
+            _reference(target_id, *_DIAGNOSIS_POINTS)
+
+
 def _grade_row(item: tuple[int, dict | str]) -> dict:
     number, row = item
     if isinstance(row, str):
@@ -71,6 +80,7 @@ def grade_batch(in_path: str, out_path: str | None, resume: bool = False, proces
     done = _done(out_path) if resume and out_path else set()
     todo = [(n, r) for n, r in _rows(in_path) if (f"line-{n}" if isinstance(r, str) else r["id"]) not in done]
     counts: dict[str, int] = {"skipped": len(done)}
+    warm_up({r["target"] for _, r in todo if not isinstance(r, str)})
     mode = "a" if resume else "w"
     out = open(out_path, mode, encoding="utf-8") if out_path else None
     # Fork keeps the parsed grammar and the cached reference values of the parent.
