@@ -73,6 +73,8 @@ def _parser() -> argparse.ArgumentParser:
     grade.add_argument("--resume", action="store_true", help="with --batch --out: skip ids already graded")
     grade.add_argument("--format", choices=FORMATS, default="text")
     grade.add_argument("--timeout", type=float, default=5.0, help="seconds per answer (default 5)")
+    grade.add_argument("--credit-file", metavar="CREDITS.json",
+                       help='partial credit per mistake: {"TARGET": {"mistake name": 0.25, ...}}')
 
     steps = sub.add_parser("grade-steps", help="grade a derivation step by step")
     steps.add_argument("target")
@@ -107,7 +109,8 @@ def _grade(args) -> int:
             raise UsageError("--resume needs --out")
         if not os.path.exists(args.batch):
             raise UsageError(f"cannot read {args.batch}: no such file")
-        counts = grade_batch(args.batch, args.out, resume=args.resume, echo=print)
+        credits = _credits(args.credit_file) if args.credit_file else None
+        counts = grade_batch(args.batch, args.out, resume=args.resume, echo=print, credits=credits)
         print(", ".join(f"{k}: {v}" for k, v in counts.items()), file=sys.stderr)
         return EXIT_OK
     if not args.target:
@@ -115,9 +118,23 @@ def _grade(args) -> int:
     if args.answer is None and args.answer_file is None:
         raise UsageError("grade needs --answer TEXT or --answer-file F")
     answer = args.answer if args.answer is not None else _read(args.answer_file)
-    result = grade_answer(args.target, answer, timeout=args.timeout)
+    credits = _credits(args.credit_file).get(args.target) if args.credit_file else None
+    try:
+        result = grade_answer(args.target, answer, timeout=args.timeout, credits=credits)
+    except ValueError as exc:  # a credit outside [0, 1]
+        raise UsageError(str(exc)) from None
     print(render(result, args.format))
     return EXIT_OK if result["verdict"] == "correct" else EXIT_FAILED
+
+
+def _credits(path: str) -> dict:
+    try:
+        credits = json.loads(_read(path))
+    except json.JSONDecodeError as exc:
+        raise UsageError(f"{path} is not JSON ({exc.msg} at line {exc.lineno})") from None
+    if not isinstance(credits, dict) or not all(isinstance(v, dict) for v in credits.values()):
+        raise UsageError(f'{path} must map each target to {{"mistake name": credit}}')
+    return credits
 
 
 def _grade_steps(args) -> int:

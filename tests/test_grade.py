@@ -64,6 +64,15 @@ def test_partial_credit_and_feedback_name_the_mistake():
     assert "β_t²" in result["feedback"]
 
 
+def test_partial_credit_is_configurable_per_mistake():
+    answer = r"\frac{1}{2\sigma_q(t)^2}\frac{\beta_t\bar\beta_{t-1}}{(1-\bar\beta_t)^2}"
+    assert grade_answer("diffusion.elbo_weight", answer, credits={"β_t for β_t²": 0.1})["score"] == 0.1
+    with pytest.raises(KeyError, match="no mistake 'nope'"):
+        grade_answer("diffusion.elbo_weight", answer, credits={"nope": 0.1})
+    with pytest.raises(ValueError, match=r"\[0, 1\]"):
+        grade_answer("diffusion.elbo_weight", answer, credits={"sign": 1.5})
+
+
 def test_unknown_symbols_are_invalid_and_list_what_is_allowed():
     result = grade_answer("diffusion.forward_variance", r"1 - \bar\alpha_t + y")
     assert result["verdict"] == "invalid" and "'y'" in result["feedback"] and "allowed" in result["feedback"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+from functools import partial
 from typing import Iterator
 
 from genverify.grading.symbolic import _DIAGNOSIS_POINTS, POINTS, _reference, grade_answer
@@ -62,21 +63,25 @@ def warm_up(target_ids) -> None:
             _reference(target_id, *_DIAGNOSIS_POINTS)
 
 
-def _grade_row(item: tuple[int, dict | str]) -> dict:
+def _grade_row(item: tuple[int, dict | str], credits: dict | None = None) -> dict:
     number, row = item
     if isinstance(row, str):
         return {"id": f"line-{number}", "target": None, "verdict": "invalid", "score": 0.0, "feedback": row,
                 "diagnosis": [], "counterexample": None, "method": None, "seconds": 0.0}
     try:
-        return grade_answer(row["target"], row["answer"], answer_id=row["id"])
-    except KeyError as exc:  # an unknown target
+        return grade_answer(row["target"], row["answer"], answer_id=row["id"],
+                            credits=(credits or {}).get(row["target"]))
+    except KeyError as exc:  # an unknown target or mistake name
         return {"id": row["id"], "target": row["target"], "verdict": "invalid", "score": 0.0,
                 "feedback": exc.args[0], "diagnosis": [], "counterexample": None, "method": None, "seconds": 0.0}
 
 
 def grade_batch(in_path: str, out_path: str | None, resume: bool = False, processes: int | None = None,
-                echo=None) -> dict:
-    """Grade ``in_path`` into ``out_path`` (stdout via ``echo`` when None); counts of each verdict."""
+                echo=None, credits: dict | None = None) -> dict:
+    """Grade ``in_path`` into ``out_path`` (stdout via ``echo`` when None); counts of each verdict.
+
+    ``credits`` maps a target to its partial-credit overrides (see ``symbolic.with_credits``).
+    """
     done = _done(out_path) if resume and out_path else set()
     todo = [(n, r) for n, r in _rows(in_path) if (f"line-{n}" if isinstance(r, str) else r["id"]) not in done]
     counts: dict[str, int] = {"skipped": len(done)}
@@ -87,7 +92,7 @@ def grade_batch(in_path: str, out_path: str | None, resume: bool = False, proces
     context = multiprocessing.get_context("fork")
     try:
         with context.Pool(processes or min(2, os.cpu_count() or 1)) as pool:
-            for result in pool.imap_unordered(_grade_row, todo, chunksize=4):
+            for result in pool.imap_unordered(partial(_grade_row, credits=credits), todo, chunksize=4):
                 line = json.dumps(result, ensure_ascii=False)
                 if out:
                     out.write(line + "\n")

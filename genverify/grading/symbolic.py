@@ -15,6 +15,7 @@ A time limit turns runaway input into ``undecided``.
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from functools import lru_cache
 
 import numpy as np
@@ -37,6 +38,20 @@ def lookup_target(target_id: str) -> Target:
     if target_id not in TARGETS:
         raise KeyError(f"unknown grading target {target_id!r} (known: {', '.join(TARGETS)})")
     return TARGETS[target_id]
+
+
+def with_credits(target: Target, credits: dict[str, float]) -> Target:
+    """``target`` with the partial credit of the named mistakes replaced; ``KeyError`` naming an
+    unknown mistake, ``ValueError`` for a credit outside [0, 1]."""
+    names = {m.name for m in target.mistakes}
+    unknown = sorted(set(credits) - names)
+    if unknown:
+        raise KeyError(f"{target.id} has no mistake {unknown[0]!r} (its mistakes: {', '.join(sorted(names))})")
+    bad = {k: v for k, v in credits.items() if not (isinstance(v, (int, float)) and 0 <= v <= 1)}
+    if bad:
+        raise ValueError(f"credit for {next(iter(bad))!r} must be a number in [0, 1]")
+    mistakes = tuple(replace(m, credit=float(credits.get(m.name, m.credit))) for m in target.mistakes)
+    return replace(target, mistakes=mistakes)
 
 
 @lru_cache(maxsize=64)
@@ -62,10 +77,15 @@ def _result(answer_id, target_id, verdict, score, feedback, start, diagnosis=(),
 
 
 def grade_answer(target_id: str, answer: str, *, answer_id=None, seed: int = 0, points: int = POINTS,
-                 timeout: float = TIMEOUT) -> dict:
-    """The grade of ``answer`` for ``target_id`` as the design's JSON object (a dict)."""
+                 timeout: float = TIMEOUT, credits: dict[str, float] | None = None) -> dict:
+    """The grade of ``answer`` for ``target_id`` as the design's JSON object (a dict).
+
+    ``credits`` overrides the partial credit of the target's catalogued mistakes, by name.
+    """
     start = time.perf_counter()
     target = lookup_target(target_id)
+    if credits:
+        target = with_credits(target, credits)
     try:
         with time_limit(timeout):
             return _grade(target, answer, answer_id, seed, points, start)
