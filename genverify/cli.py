@@ -88,6 +88,16 @@ def _parser() -> argparse.ArgumentParser:
 
     audit = sub.add_parser("audit", help="grade the homework solution's own answers")
     audit.add_argument("--json", action="store_true")
+
+    figures = sub.add_parser("figures", help="draw the documentation's figures as PNG files")
+    figures.add_argument("--out", required=True, metavar="DIR", help="directory to write <id>.png into")
+    figures.add_argument("--seed", type=int, default=0, help="seed of every figure's random numbers")
+    figures.add_argument("--only", nargs="+", metavar="ID", default=[], help="draw only these figure ids")
+
+    docs = sub.add_parser("docs", help="build the documentation site (static HTML, no network needed)")
+    docs.add_argument("--out", required=True, metavar="DIR", help="where the site goes")
+    docs.add_argument("--skip-figures", action="store_true", help="leave the figures out (a faster build)")
+    docs.add_argument("--seed", type=int, default=0, help="seed of the proofs, cross-checks and figures")
     return parser
 
 
@@ -270,8 +280,35 @@ def _outcome_json(c, o) -> dict:
             "max_abs_z": o.max_abs_z, "passed": o.passed(K)}
 
 
+def _docs(args) -> int:
+    from genverify.site import build_site  # Jinja2 and the converters load only for this command
+
+    try:
+        index = build_site(args.out, seed=args.seed, with_figures=not args.skip_figures, progress=True)
+    except ModuleNotFoundError as exc:
+        if exc.name != "genverify.figures":
+            raise
+        raise UsageError("the figures module is not available in this installation; use --skip-figures") from None
+    print(index)
+    return EXIT_OK
+
+
+def _figures(args) -> int:
+    from genverify.figures import build_figures  # matplotlib loads only for this command
+
+    try:
+        written = build_figures(args.out, seed=args.seed, only=args.only)
+    except (NotADirectoryError, FileExistsError) as exc:
+        raise UsageError(f"--out: {exc}") from None
+    except OSError as exc:
+        raise UsageError(f"cannot write to {args.out}: {exc.strerror}") from None
+    for figure, path in written:
+        print(f"{path}  {figure.title}")
+    return EXIT_OK
+
+
 COMMANDS = {"list": _list, "show": _show, "check": _check, "grade": _grade, "grade-steps": _grade_steps,
-            "grade-code": _grade_code, "audit": _audit}
+            "grade-code": _grade_code, "audit": _audit, "figures": _figures, "docs": _docs}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -272,9 +272,13 @@ def _log_D_star(x: np.ndarray, mu_r: float, sigma_r: float, mu_g: float, sigma_g
 def _quad(f: Callable[[float], float], mu_r: float, sigma_r: float, mu_g: float, sigma_g: float) -> float:
     # Beyond 40σ of both means the Gaussians are below e^{-800}: truncating there is exact in
     # float64.  Breakpoints at the means let quad resolve a narrow component next to a wide one.
+    # Two breakpoints closer than the scale's rounding (means 0 and 1e-308, say) would make quad
+    # integrate a sliver of no width and lose accuracy: merge them.
     lo = min(mu_r - 40 * sigma_r, mu_g - 40 * sigma_g)
     hi = max(mu_r + 40 * sigma_r, mu_g + 40 * sigma_g)
-    value, _ = integrate.quad(f, lo, hi, points=sorted({mu_r, mu_g}), limit=500, epsabs=1e-13, epsrel=1e-13)
+    scale = min(sigma_r, sigma_g)
+    points = [mu_r] if abs(mu_r - mu_g) <= 1e-9 * scale else sorted((mu_r, mu_g))
+    value, _ = integrate.quad(f, lo, hi, points=points, limit=500, epsabs=1e-13, epsrel=1e-13)
     return value
 
 

@@ -159,6 +159,12 @@ def test_generator_objective_quad_equals_minus_log4_plus_2jsd(params):
     assert abs(C - jsd) > 1e-8
 
 
+def test_generator_objective_quad_with_nearly_equal_means():
+    # Hypothesis found means 0 and 2.2e-308: two breakpoints that close once cost 1e-7 accuracy.
+    C = gan.generator_objective_quad(2.2250738585072014e-308, 0.21875, 0.0, 0.21875)
+    assert C == pytest.approx(-np.log(4), abs=1e-10)
+
+
 def test_generator_objective_at_p_g_equal_p_r_is_minus_log4():
     assert gan.generator_objective_quad(0.5, 1.3, 0.5, 1.3) == pytest.approx(-np.log(4), abs=1e-12)
     assert gan.jsd_quad(0.5, 1.3, 0.5, 1.3) == pytest.approx(0.0, abs=1e-12)
