@@ -48,7 +48,13 @@ def plain(expr) -> str:
 
 
 def latex(expr) -> str:
-    names = {s: LATEX_NAMES[s.name] for s in sp.sympify(expr).free_symbols if s.name in LATEX_NAMES}
+    names = {}
+    for s in sp.sympify(expr).free_symbols:
+        if s.name in LATEX_NAMES:
+            names[s] = LATEX_NAMES[s.name]
+        elif " " in s.name:
+            # Descriptive names such as "log q(x_1|x_0) [T=3]" stay words, not run-together italics.
+            names[s] = r"\text{" + s.name + "}"
     return LatexPrinter({"symbol_names": names}).doprint(expr)
 
 
