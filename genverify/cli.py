@@ -13,11 +13,11 @@ import sys
 import time
 
 import numpy as np
-from tqdm import tqdm
 
 from derivations.engine import PROVED, check
-from numeric.crosschecks import K, PROFILES, REFERENCE
+from numeric.crosschecks import K, PROFILES
 from genverify import __version__
+from genverify.checking import check_results
 from genverify.grading.audit import run_audit
 from genverify.grading.batch import grade_batch
 from genverify.grading.code import grade_code
@@ -210,15 +210,8 @@ def _report_json(result, report) -> dict:
 
 def _check(args) -> int:
     results = lookup(args.result_ids)
-    proof_rng, mc_rng = np.random.default_rng(args.seed).spawn(2)
     start = time.perf_counter()
-    reports = [check(result.derivation(), proof_rng)
-               for result in tqdm(results, desc="proofs", unit="result", leave=False, disable=None)]
-    checks = [c for result in results for c in result.crosschecks]
-    n = PROFILES[args.profile]
-    outcomes = [(c, c.run(REFERENCE, child, n))
-                for c, child in tqdm(list(zip(checks, mc_rng.spawn(len(checks)))), desc="cross-checks",
-                                     unit="check", leave=False, disable=None)]
+    reports, outcomes, _ = check_results(results, args.seed, args.profile)
     seconds = time.perf_counter() - start
     proved = all(r.status == PROVED for r in reports)
     passed = all(outcome.passed(K) for _, outcome in outcomes)

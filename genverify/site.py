@@ -23,10 +23,11 @@ from latex2mathml.converter import convert as _latex_to_mathml
 from markupsafe import Markup, escape
 from tqdm import tqdm
 
-from derivations.engine import PROVED, REFUTED, Derivation, Equal, Report, check
-from numeric.crosschecks import K, PROFILES, REFERENCE
+from derivations.engine import PROVED, REFUTED, Derivation, Equal, Report
+from numeric.crosschecks import K, PROFILES
 from genverify import __version__
 from genverify.grading.audit import run_audit
+from genverify.checking import check_results
 from genverify.registry import RESULTS, Result
 from genverify.render import assumptions, latex, plain, relation
 
@@ -130,9 +131,8 @@ def _status(report: Report, checks: list[_Check]) -> str:
     return STATUS_PROVED if report.status == PROVED else STATUS_CROSSCHECKED
 
 
-def _result_page(result: Result, proof_rng, outcomes, audit_rows) -> dict:
-    derivation = result.derivation()
-    report = check(derivation, proof_rng)
+def _result_page(result: Result, report: Report, proof_rng, outcomes, audit_rows) -> dict:
+    derivation = report.derivation
     checks = [_crosscheck(c, o) for c, o in outcomes]
     mutants = [{"name": name, **_refute(m, derivation, proof_rng)} for name, m in result.mutants().items()]
     domain = derivation.domain
@@ -219,14 +219,13 @@ def build_site(out_dir, seed: int = 0, with_figures: bool = True, progress: bool
     figures = _figures(out, seed, progress) if with_figures else []
     audit_rows = _audit_rows()
 
-    proof_rng, mc_rng = np.random.default_rng(seed).spawn(2)
-    checks = [c for result in RESULTS for c in result.crosschecks]
-    children = dict(zip((c.name for c in checks), mc_rng.spawn(len(checks))))
+    reports, outcomes, proof_rng = check_results(list(RESULTS), seed, PROFILE, progress)
     n = PROFILES[PROFILE]
     pages = []
-    for result in tqdm(RESULTS, desc="docs: results", unit="result", disable=None if progress else True, leave=False):
-        outcomes = [(c, c.run(REFERENCE, children[c.name], n)) for c in result.crosschecks]
-        page = _result_page(result, proof_rng, outcomes, audit_rows)
+    for result, report in tqdm(list(zip(RESULTS, reports)), desc="docs: results", unit="result",
+                               disable=None if progress else True, leave=False):
+        page = _result_page(result, report, proof_rng, [(c, o) for c, o in outcomes if c.result_id == result.id],
+                            audit_rows)
         page["figures"] = [(f, "../" + src) for f, src in figures if f.result_id == result.id]
         pages.append(page)
 

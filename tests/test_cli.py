@@ -44,11 +44,11 @@ def test_check_prints_estimate_se_expected_and_z(capsys):
 
 
 def test_check_fails_with_exit_1_when_the_reference_is_wrong(capsys, monkeypatch):
-    import genverify.cli
+    import genverify.checking
     from tests.mutants import MUTANTS
 
     wrong = next(m for m in MUTANTS if m.replaced == "conditional_score")
-    monkeypatch.setattr(genverify.cli, "REFERENCE", wrong.impl)
+    monkeypatch.setattr(genverify.checking, "REFERENCE", wrong.impl)
     code, out, _ = run(capsys, "check", "--profile", "quick", "diffusion.conditional_score")
     assert code == 1 and "FAIL" in out
 
