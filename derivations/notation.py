@@ -113,43 +113,41 @@ class Discrete(sp.Basic):
         return sp.latex(self.args[0])
 
 
-class KL(sp.Function):
-    """``KL(p‖q) = Σ_i p_i log(p_i/q_i)`` for two ``Discrete`` distributions; ``doit`` expands it."""
+class _Divergence(sp.Function):
+    """A divergence between two ``Discrete`` distributions, printed ``NAME(p‖q)``."""
 
     nargs = 2
+    plain_name = latex_name = ""
+
+    def _sympystr(self, printer):
+        p, q = (printer._print(a) for a in self.args)
+        return f"{self.plain_name}({p}‖{q})"
+
+    def _latex(self, printer, exp=None):
+        p, q = (printer._print(a) for a in self.args)
+        body = rf"{self.latex_name}({p} \,\|\, {q})"
+        return body if exp is None else rf"\left({body}\right)^{{{exp}}}"
+
+
+class KL(_Divergence):
+    """``KL(p‖q) = Σ_i p_i log(p_i/q_i)``; ``doit`` expands it."""
+
+    plain_name, latex_name = "KL", r"D_{\mathrm{KL}}"
 
     def doit(self, **hints):
         p, q = self.args
         return sp.Add(*(a * sp.log(a / b) for a, b in zip(p.probabilities, q.probabilities)))
 
-    def _sympystr(self, printer):
-        p, q = self.args
-        return f"KL({printer._print(p)}‖{printer._print(q)})"
 
-    def _latex(self, printer, exp=None):
-        p, q = self.args
-        body = rf"D_{{\mathrm{{KL}}}}({printer._print(p)} \,\|\, {printer._print(q)})"
-        return body if exp is None else rf"\left({body}\right)^{{{exp}}}"
-
-
-class JSD(sp.Function):
+class JSD(_Divergence):
     """``JSD(p‖q) = ½ KL(p‖m) + ½ KL(q‖m)``, ``m = (p+q)/2``; ``doit`` expands it."""
 
-    nargs = 2
+    plain_name, latex_name = "JSD", r"\mathrm{JSD}"
 
     def doit(self, **hints):
         p, q = self.args
         m = p.mixture(q)
         return (KL(p, m).doit() + KL(q, m).doit()) / 2
-
-    def _sympystr(self, printer):
-        p, q = self.args
-        return f"JSD({printer._print(p)}‖{printer._print(q)})"
-
-    def _latex(self, printer, exp=None):
-        p, q = self.args
-        body = rf"\mathrm{{JSD}}({printer._print(p)} \,\|\, {printer._print(q)})"
-        return body if exp is None else rf"\left({body}\right)^{{{exp}}}"
 
 
 class GaussianKL(sp.Function):
