@@ -15,7 +15,7 @@ import time
 
 import numpy as np
 
-from derivations.engine import check
+from genverify.derivations.engine import check
 from genverify.registry import RESULTS
 
 

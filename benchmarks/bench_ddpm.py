@@ -30,10 +30,10 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from numeric.fast_score import default_chunk, ddpm_sample_fast  # noqa: E402
-from numeric.gmm import GaussianMixture, grid, ring  # noqa: E402
-from numeric.samplers import ddpm_sample  # noqa: E402
-from numeric.schedules import linear_schedule  # noqa: E402
+from genverify.numeric.fast_score import default_chunk, ddpm_sample_fast  # noqa: E402
+from genverify.numeric.gmm import GaussianMixture, grid, ring  # noqa: E402
+from genverify.numeric.samplers import ddpm_sample  # noqa: E402
+from genverify.numeric.schedules import linear_schedule  # noqa: E402
 
 
 def blas_report() -> str:

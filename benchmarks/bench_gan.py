@@ -28,7 +28,7 @@ import time  # noqa: E402
 
 import numpy as np  # noqa: E402
 
-from numeric import gan, gmm, stats  # noqa: E402
+from genverify.numeric import gan, gmm, stats  # noqa: E402
 
 N_EVAL = 2500  # VEEGAN scores 2500 samples per model.
 

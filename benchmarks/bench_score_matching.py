@@ -28,9 +28,9 @@ from pathlib import Path  # noqa: E402
 import numpy as np  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from numeric.gmm import ring  # noqa: E402
-from numeric.schedules import linear_schedule  # noqa: E402
-from numeric.score_matching import relative_score_error, train_dsm  # noqa: E402
+from genverify.numeric.gmm import ring  # noqa: E402
+from genverify.numeric.schedules import linear_schedule  # noqa: E402
+from genverify.numeric.score_matching import relative_score_error, train_dsm  # noqa: E402
 
 STEPS = (10, 50, 100, 200, 400, 700, 1000)
 N_EVAL = 10_000

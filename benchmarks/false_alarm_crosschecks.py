@@ -20,7 +20,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from numeric.crosschecks import CHECKS, K, PROFILES, REFERENCE, run_checks  # noqa: E402
+from genverify.numeric.crosschecks import CHECKS, K, PROFILES, REFERENCE, run_checks  # noqa: E402
 from tests.mutants import MUTANTS  # noqa: E402
 
 

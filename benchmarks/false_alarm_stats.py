@@ -22,8 +22,8 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from numeric.gmm import GaussianMixture, ring  # noqa: E402
-from numeric.stats import mmd_permutation_test  # noqa: E402
+from genverify.numeric.gmm import GaussianMixture, ring  # noqa: E402
+from genverify.numeric.stats import mmd_permutation_test  # noqa: E402
 
 ALPHA = 0.05
 

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import sympy as sp
 
-from derivations.engine import Derivation, Domain, Equal, Step
-from derivations.notation import gradient, hadamard
+from .engine import Derivation, Domain, Equal, Step
+from .notation import gradient, hadamard
 
 DIM = 3
 x = sp.Matrix(sp.symbols(f"x_1:{DIM + 1}", real=True))

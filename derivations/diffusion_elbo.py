@@ -24,8 +24,8 @@ refutes that version (see ``mutants``).
 from __future__ import annotations
 
 import sympy as sp
-from derivations.engine import All, Derivation, Domain, Equal, Step, chain
-from derivations.notation import GaussianKL, beta, beta_bar, beta_bar_recursion, posterior_variance, snr
+from .engine import All, Derivation, Domain, Equal, Step, chain
+from .notation import GaussianKL, beta, beta_bar, beta_bar_recursion, posterior_variance, snr
 
 t = sp.Symbol("t", integer=True, positive=True)
 x_t = sp.Symbol("x_t", real=True)

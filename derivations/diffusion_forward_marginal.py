@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import sympy as sp
 
-from derivations.engine import All, Derivation, Domain, Equal, Induction, Step
-from derivations.notation import beta, beta_bar, beta_bar_recursion
+from .engine import All, Derivation, Domain, Equal, Induction, Step
+from .notation import beta, beta_bar, beta_bar_recursion
 
 t = sp.Symbol("t", integer=True, positive=True)
 k = sp.Symbol("k", integer=True, nonnegative=True)

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import sympy as sp
 
-from derivations.engine import Derivation, Domain, Equal, Step, chain
-from derivations.notation import beta, beta_bar, beta_bar_recursion, gaussian_logpdf, posterior_variance
+from .engine import Derivation, Domain, Equal, Step, chain
+from .notation import beta, beta_bar, beta_bar_recursion, gaussian_logpdf, posterior_variance
 
 t = sp.Symbol("t", integer=True, positive=True)
 x_t = sp.Symbol("x_t", real=True)

@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import sympy as sp
 
-from derivations.engine import All, ArgMax, Derivation, Domain, Equal, Step, chain
-from derivations.notation import JSD, KL, Discrete
+from .engine import All, ArgMax, Derivation, Domain, Equal, Step, chain
+from .notation import JSD, KL, Discrete
 
 r = sp.Symbol("p_r(x)", positive=True)
 g = sp.Symbol("p_g(x)", positive=True)

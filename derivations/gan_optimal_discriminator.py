@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from derivations.engine import ArgMax, Derivation, Domain, Equal, Less, Step, UniqueRoot
+from .engine import ArgMax, Derivation, Domain, Equal, Less, Step, UniqueRoot
 
 p_r = sp.Symbol("p_r(x)", positive=True)
 p_g = sp.Symbol("p_g(x)", positive=True)

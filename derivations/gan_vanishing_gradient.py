@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import sympy as sp
 
-from derivations.engine import All, Derivation, Domain, Equal, Less, LimitIs, Step
-from derivations.notation import sigmoid
+from .engine import All, Derivation, Domain, Equal, Less, LimitIs, Step
+from .notation import sigmoid
 
 theta = sp.Symbol("θ", real=True)
 f = sp.Function("f")(theta)

@@ -9,9 +9,9 @@ from __future__ import annotations
 import numpy as np
 from tqdm import tqdm
 
-from derivations.engine import Report, check
+from genverify.derivations.engine import Report, check
 from genverify.registry import Result
-from numeric.crosschecks import PROFILES, REFERENCE, CrossCheck, Outcome
+from genverify.numeric.crosschecks import PROFILES, REFERENCE, CrossCheck, Outcome
 
 
 def check_results(results: list[Result], seed: int, profile: str, progress: bool = True

@@ -14,8 +14,8 @@ import time
 
 import numpy as np
 
-from derivations.engine import PROVED, check
-from numeric.crosschecks import K, PROFILES
+from genverify.derivations.engine import PROVED, check
+from genverify.numeric.crosschecks import K, PROFILES
 from genverify import __version__
 from genverify.checking import check_results
 from genverify.grading.audit import run_audit

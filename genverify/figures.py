@@ -24,14 +24,14 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure as MplFigure
 from tqdm import tqdm
 
-from numeric import dirac_gan, gan
-from numeric.elbo import GaussianDiffusion, negative_elbo_terms, negative_elbo_terms_mc
-from numeric.fast_score import MixtureScore
-from numeric.gmm import GaussianMixture, ring
-from numeric.inpainting import annealed_langevin_inpaint
-from numeric.likelihood import VPSDE, ddpm_elbo, pf_ode_log_likelihood
-from numeric.samplers import SamplerResult, ddpm_sample
-from numeric.schedules import cosine_schedule, linear_schedule
+from genverify.numeric import dirac_gan, gan
+from genverify.numeric.elbo import GaussianDiffusion, negative_elbo_terms, negative_elbo_terms_mc
+from genverify.numeric.fast_score import MixtureScore
+from genverify.numeric.gmm import GaussianMixture, ring
+from genverify.numeric.inpainting import annealed_langevin_inpaint
+from genverify.numeric.likelihood import VPSDE, ddpm_elbo, pf_ode_log_likelihood
+from genverify.numeric.samplers import SamplerResult, ddpm_sample
+from genverify.numeric.schedules import cosine_schedule, linear_schedule
 
 DPI = 110
 RING = ring()  # 8 modes of std 0.05 on the circle of radius 2: the homework's target

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import Callable
 
-from derivations import (
+from genverify.derivations import (
     diffusion_conditional_score,
     diffusion_elbo,
     diffusion_forward_marginal,
@@ -19,8 +19,8 @@ from derivations import (
     gan_optimal_discriminator,
     gan_vanishing_gradient,
 )
-from derivations.engine import Derivation
-from numeric.crosschecks import CHECKS, CrossCheck
+from genverify.derivations.engine import Derivation
+from genverify.numeric.crosschecks import CHECKS, CrossCheck
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ import sympy as sp
 from sympy.printing.latex import LatexPrinter
 from sympy.printing.str import StrPrinter
 
-from derivations.engine import All, Derivation, Domain, Equal, Less, LimitIs, Relation, Report, UniqueRoot
+from genverify.derivations.engine import All, Derivation, Domain, Equal, Less, LimitIs, Relation, Report, UniqueRoot
 
 
 class PlainPrinter(StrPrinter):

@@ -23,8 +23,8 @@ from latex2mathml.converter import convert as _latex_to_mathml
 from markupsafe import Markup, escape
 from tqdm import tqdm
 
-from derivations.engine import PROVED, REFUTED, Derivation, Equal, Report
-from numeric.crosschecks import K, PROFILES
+from genverify.derivations.engine import PROVED, REFUTED, Derivation, Equal, Report
+from genverify.numeric.crosschecks import K, PROFILES
 from genverify import __version__
 from genverify.grading.audit import run_audit
 from genverify.checking import check_results

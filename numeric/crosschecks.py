@@ -29,10 +29,10 @@ from dataclasses import dataclass, fields
 import numpy as np
 from scipy import integrate
 
-from numeric import diffusion, gan, gmm, samplers
-from numeric.elbo import GaussianDiffusion, negative_elbo_terms_mc
-from numeric.estimates import Estimate
-from numeric.schedules import Schedule
+from . import diffusion, gan, gmm, samplers
+from .elbo import GaussianDiffusion, negative_elbo_terms_mc
+from .estimates import Estimate
+from .schedules import Schedule
 
 K = 5.0
 """Default pass threshold on ``|z|``: per-coordinate false-alarm rate 5.7·10⁻⁷ for a normal z."""

@@ -18,7 +18,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from numeric.schedules import as_schedule, check_t, extract
+from .schedules import as_schedule, check_t, extract
 
 
 def _broadcast_floats(*arrays) -> list[np.ndarray]:

@@ -28,9 +28,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from numeric.diffusion import elbo_weight, forward_chain, posterior_mean_variance
-from numeric.estimates import Estimate, mean_estimate
-from numeric.schedules import Schedule, as_schedule, check_t, extract
+from .diffusion import elbo_weight, forward_chain, posterior_mean_variance
+from .estimates import Estimate, mean_estimate
+from .schedules import Schedule, as_schedule, check_t, extract
 
 
 def _log_normal(x, mean, variance) -> np.ndarray:

@@ -29,11 +29,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from numeric.gmm import GaussianMixture
-from numeric.samplers import ddpm_sigma2
+from .gmm import GaussianMixture
+from .samplers import ddpm_sigma2
 
 if TYPE_CHECKING:
-    from numeric.schedules import Schedule
+    from .schedules import Schedule
 
 _CHUNK_LOGIT_ENTRIES = 32768
 """Logit entries (K × chunk) per chunk: 256 KiB of float64, inside a core's L2 cache."""

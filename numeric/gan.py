@@ -26,7 +26,7 @@ from typing import Callable, NamedTuple
 import numpy as np
 from scipy import integrate, special
 
-from numeric.mlp import MLP, Adam, init_mlp
+from .mlp import MLP, Adam, init_mlp
 
 SampleReal = Callable[[int, np.random.Generator], np.ndarray]
 

@@ -31,7 +31,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from numeric.diffusion import conditional_score
+from .diffusion import conditional_score
 
 PriorScore = Callable[[np.ndarray], np.ndarray]
 NoisedPriorScore = Callable[[np.ndarray, float], np.ndarray]

@@ -33,10 +33,10 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.integrate import solve_ivp
 
-from numeric.diffusion import elbo_weight, x0_from_score
-from numeric.estimates import Estimate, mean_estimate
-from numeric.gmm import GaussianMixture
-from numeric.schedules import Schedule, as_schedule
+from .diffusion import elbo_weight, x0_from_score
+from .estimates import Estimate, mean_estimate
+from .gmm import GaussianMixture
+from .schedules import Schedule, as_schedule
 
 
 @dataclass(frozen=True)

@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Callable, Iterable
 import numpy as np
 
 if TYPE_CHECKING:
-    from numeric.schedules import Schedule
+    from .schedules import Schedule
 
 ScoreFn = Callable[[np.ndarray, int], np.ndarray]
 NoiseLevelScoreFn = Callable[[np.ndarray, float], np.ndarray]

@@ -24,8 +24,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from numeric.gmm import GaussianMixture
-from numeric.mlp import MLP, Adam, init_mlp
+from .gmm import GaussianMixture
+from .mlp import MLP, Adam, init_mlp
 
 
 def _noise_std(alpha_bar) -> np.ndarray:

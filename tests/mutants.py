@@ -12,10 +12,10 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from numeric import diffusion, gan, gmm
-from numeric.crosschecks import REFERENCE, Implementation
-from numeric.samplers import SamplerResult, ddpm_sigma2
-from numeric.schedules import Schedule, as_schedule, check_t
+from genverify.numeric import diffusion, gan, gmm
+from genverify.numeric.crosschecks import REFERENCE, Implementation
+from genverify.numeric.samplers import SamplerResult, ddpm_sigma2
+from genverify.numeric.schedules import Schedule, as_schedule, check_t
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ import hypothesis.extra.numpy as hnp
 import numpy as np
 from hypothesis import strategies as st
 
-from numeric.schedules import Schedule, cosine_schedule, linear_schedule
+from genverify.numeric.schedules import Schedule, cosine_schedule, linear_schedule
 
 
 def betas_arrays(max_T: int = 1000, min_beta: float = 1e-5, max_beta: float = 0.999):

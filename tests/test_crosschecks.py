@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from numeric.crosschecks import (
+from genverify.numeric.crosschecks import (
     CHECKS,
     IMPLEMENTATION_FUNCTIONS,
     K,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from derivations.engine import PROVED, REFUTED, check
+from genverify.derivations.engine import PROVED, REFUTED, check
 from genverify.registry import RESULTS
 
 MUTANTS = [(r.id, name) for r in RESULTS for name in r.mutants()]
@@ -46,7 +46,7 @@ def test_every_mutant_is_refuted_with_a_counterexample(result_id, mutant):
 
 
 def test_every_cross_check_belongs_to_a_registered_result_and_every_result_has_one():
-    from numeric.crosschecks import CHECKS
+    from genverify.numeric.crosschecks import CHECKS
 
     ids = {r.id for r in RESULTS}
     assert {c.result_id for c in CHECKS} <= ids

@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import special, stats
 
-from numeric.diffusion import (
+from genverify.numeric.diffusion import (
     conditional_score,
     elbo_weight,
     eps_from_score,
@@ -31,9 +31,9 @@ from numeric.diffusion import (
     x0_from_eps,
     x0_from_score,
 )
-from numeric.estimates import Estimate, mean_estimate
-from numeric.gan import optimal_discriminator
-from numeric.schedules import Schedule, linear_schedule
+from genverify.numeric.estimates import Estimate, mean_estimate
+from genverify.numeric.gan import optimal_discriminator
+from genverify.numeric.schedules import Schedule, linear_schedule
 from tests.strategies import schedules
 
 FAMILY_FALSE_ALARM = 1e-6

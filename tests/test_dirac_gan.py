@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from numeric import dirac_gan as dg
+from genverify.numeric import dirac_gan as dg
 
 F_PRIME_0 = 0.5
 # At (0, 0) the field is linear along each axis, so central differences are exact up to

@@ -20,16 +20,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from numeric.diffusion import elbo_weight
-from numeric.elbo import (
+from genverify.numeric.diffusion import elbo_weight
+from genverify.numeric.elbo import (
     GaussianDiffusion,
     NegativeElboTerms,
     log_likelihood,
     negative_elbo_terms,
     negative_elbo_terms_mc,
 )
-from numeric.estimates import Estimate, mean_estimate
-from numeric.schedules import Schedule, cosine_schedule, linear_schedule
+from genverify.numeric.estimates import Estimate, mean_estimate
+from genverify.numeric.schedules import Schedule, cosine_schedule, linear_schedule
 from tests.test_diffusion import floats, k_sigma, seeds, variance_estimate
 from tests.strategies import schedules
 

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from derivations.engine import (
+from genverify.derivations.engine import (
     PROVED, REFUTED, UNDECIDED, All, ArgMax, Derivation, Domain, Equal, Induction, Less, LimitIs, Step,
     UniqueRoot, chain, check,
 )

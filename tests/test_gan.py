@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 from scipy import special, stats
 
-from numeric import gan, gmm
-from numeric.mlp import init_mlp
+from genverify.numeric import gan, gmm
+from genverify.numeric.mlp import init_mlp
 
 FD_STEP = 1e-6
 SEEDS = st.integers(min_value=0, max_value=2**32 - 1)

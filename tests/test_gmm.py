@@ -16,8 +16,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from numeric.fast_score import MixtureScore, default_chunk
-from numeric.gmm import GaussianMixture, grid, ring
+from genverify.numeric.fast_score import MixtureScore, default_chunk
+from genverify.numeric.gmm import GaussianMixture, grid, ring
 
 FAMILY_FALSE_ALARM = 1e-6
 seeds = st.integers(0, 2**32 - 1)

@@ -17,7 +17,7 @@ from genverify.grading.batch import grade_batch
 from genverify.grading.evaluate import EvaluationError, agree, draw_points, evaluate
 from genverify.grading.steps import grade_steps, split_chain
 from genverify.grading.symbolic import grade_answer
-from derivations.notation import beta, beta_bar
+from genverify.derivations.notation import beta, beta_bar
 from genverify.grading.targets import TARGETS, t
 from tests.grading_corpus import CORPUS
 

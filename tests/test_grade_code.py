@@ -67,7 +67,7 @@ NOT_CORRECT = [
     (POSTERIOR, "fake_verdict.py", "incorrect", "differs from the reference"),
     (POSTERIOR, "monkeypatch_numpy.py", "incorrect", "differs from the reference"),
     (POSTERIOR, "writes_results.py", "incorrect", "differs from the reference"),
-    (POSTERIOR, "imports_reference.py", "invalid", "No module named 'numeric'"),
+    (POSTERIOR, "imports_reference.py", "invalid", "No module named 'genverify'"),
 ]
 
 

@@ -23,8 +23,8 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 from scipy import stats
 
-from numeric.diffusion import conditional_score
-from numeric.inpainting import (
+from genverify.numeric.diffusion import conditional_score
+from genverify.numeric.inpainting import (
     annealed_langevin_inpaint,
     gaussian_inpainting_posterior,
     gaussian_noised_score,

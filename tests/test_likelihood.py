@@ -17,9 +17,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from numeric.elbo import GaussianDiffusion, negative_elbo_terms
-from numeric.gmm import GaussianMixture, grid, ring
-from numeric.likelihood import (
+from genverify.numeric.elbo import GaussianDiffusion, negative_elbo_terms
+from genverify.numeric.gmm import GaussianMixture, grid, ring
+from genverify.numeric.likelihood import (
     VPSDE,
     ddpm_elbo,
     mixture_laplacian,
@@ -27,7 +27,7 @@ from numeric.likelihood import (
     pf_ode_drift,
     pf_ode_log_likelihood,
 )
-from numeric.schedules import linear_schedule
+from genverify.numeric.schedules import linear_schedule
 
 SDE = VPSDE()
 SCHEDULE = linear_schedule(1000)

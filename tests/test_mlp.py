@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from numeric import mlp
+from genverify.numeric import mlp
 
 REL_TOL = 1e-6
 # Central differences have truncation error O(h²) and rounding error O(ε_mach/h); h = 1e-5

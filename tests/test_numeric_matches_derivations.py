@@ -14,17 +14,17 @@ import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from derivations import (
+from genverify.derivations import (
     diffusion_conditional_score,
     diffusion_elbo,
     diffusion_forward_marginal,
     diffusion_posterior,
     gan_optimal_discriminator,
 )
-from derivations.notation import beta, beta_bar, posterior_variance
-from numeric.diffusion import conditional_score, elbo_weight, forward_marginal, posterior_mean_variance
-from numeric.gan import optimal_discriminator
-from numeric.schedules import linear_schedule
+from genverify.derivations.notation import beta, beta_bar, posterior_variance
+from genverify.numeric.diffusion import conditional_score, elbo_weight, forward_marginal, posterior_mean_variance
+from genverify.numeric.gan import optimal_discriminator
+from genverify.numeric.schedules import linear_schedule
 from tests.strategies import schedules
 
 t = sp.Symbol("t", integer=True, positive=True)

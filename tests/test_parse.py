@@ -10,7 +10,7 @@ import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from derivations.notation import beta, beta_bar, posterior_variance, snr
+from genverify.derivations.notation import beta, beta_bar, posterior_variance, snr
 from genverify.grading.functionals import P_G, P_R, Expectation, IntegralDx, JSDivergence, \
     KLDivergence
 from genverify.grading.parse import MAX_LENGTH, ParseError, known_names, parse, symbol_names

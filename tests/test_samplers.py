@@ -26,9 +26,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from numeric.fast_score import ddpm_sample_fast
-from numeric.gmm import GaussianMixture, ring
-from numeric.samplers import (
+from genverify.numeric.fast_score import ddpm_sample_fast
+from genverify.numeric.gmm import GaussianMixture, ring
+from genverify.numeric.samplers import (
     annealed_langevin_sample,
     ddim_sample,
     ddpm_sample,
@@ -36,8 +36,8 @@ from numeric.samplers import (
     probability_flow_sample,
     reverse_sde_sample,
 )
-from numeric.schedules import linear_schedule
-from numeric.stats import mmd_permutation_test
+from genverify.numeric.schedules import linear_schedule
+from genverify.numeric.stats import mmd_permutation_test
 
 SCHEDULE = linear_schedule(1000)
 N = 500

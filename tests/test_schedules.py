@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from numeric.schedules import (
+from genverify.numeric.schedules import (
     Schedule,
     as_schedule,
     check_t,

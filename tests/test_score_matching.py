@@ -20,10 +20,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from numeric.gmm import GaussianMixture, grid, ring
-from numeric.mlp import MLP, init_mlp
-from numeric.schedules import linear_schedule
-from numeric.score_matching import (
+from genverify.numeric.gmm import GaussianMixture, grid, ring
+from genverify.numeric.mlp import MLP, init_mlp
+from genverify.numeric.schedules import linear_schedule
+from genverify.numeric.score_matching import (
     NoiseConditionalScore,
     dsm_loss,
     relative_score_error,

@@ -17,8 +17,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from numeric.gmm import ring
-from numeric.stats import median_bandwidth, mmd2_unbiased, mmd_permutation_test
+from genverify.numeric.gmm import ring
+from genverify.numeric.stats import median_bandwidth, mmd2_unbiased, mmd_permutation_test
 
 FAMILY_FALSE_ALARM = 1e-6
 K_SIGMA_1 = float(stats.norm.isf(FAMILY_FALSE_ALARM / 2))  # 4.89 for one comparison

@@ -46,8 +46,8 @@ from hypothesis import HealthCheck, Phase, find, given, seed, settings
 from hypothesis import strategies as st
 from hypothesis.errors import NoSuchExample
 
-from numeric import diffusion, gan
-from numeric.schedules import cosine_schedule, linear_schedule
+from genverify.numeric import diffusion, gan
+from genverify.numeric.schedules import cosine_schedule, linear_schedule
 
 _WORKER_SOURCE = (Path(__file__).with_name("sandbox_worker.py")).read_text(encoding="utf-8")
 _NUMPY_PARENT = str(Path(np.__file__).resolve().parent.parent)

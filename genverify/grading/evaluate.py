@@ -15,7 +15,7 @@ import mpmath
 import numpy as np
 import sympy as sp
 
-from derivations.notation import beta, beta_bar
+from genverify.derivations.notation import beta, beta_bar
 from genverify.grading.functionals import DENSITIES, expand_functionals
 from genverify.grading.targets import FUNCTIONALS, INPAINTING, M, Target, s_theta, t, x, x_0, x_known, x_t
 

@@ -60,7 +60,7 @@ from lark import Lark, Token, Transformer, Tree
 from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedInput, \
     UnexpectedToken, VisitError
 
-from derivations.notation import beta, beta_bar, posterior_variance, snr
+from genverify.derivations.notation import beta, beta_bar, posterior_variance, snr
 from genverify.grading.functionals import P_G, P_R, Expectation, IntegralDx, JSDivergence, \
     KLDivergence
 

@@ -21,8 +21,8 @@ from functools import lru_cache
 import numpy as np
 import sympy as sp
 
-from derivations.engine import PROVED, Domain, Equal
-from derivations.notation import beta, beta_bar
+from genverify.derivations.engine import PROVED, Domain, Equal
+from genverify.derivations.notation import beta, beta_bar
 from genverify.grading.evaluate import RTOL, EvaluationError, Point, agree, draw_points, evaluate
 from genverify.grading.functionals import DENSITIES, expand_functionals
 from genverify.grading.limits import TimeLimitExceeded, time_limit
@@ -185,7 +185,7 @@ def _symbolic_domain(target: Target, expr: sp.Expr):
         raise ValueError("a product or sum that is not the schedule's ∏(1-β_i)")
     intervals, definitions = {}, {}
     if target.kind == FUNCTIONALS:
-        from derivations.gan_generator_objective import DISCRETE
+        from genverify.derivations.gan_generator_objective import DISCRETE
 
         P, Q, discrete_intervals, discrete_definitions = DISCRETE[3]
         atoms = [{DENSITIES[0]: r, DENSITIES[1]: g} for r, g in zip(P.probabilities, Q.probabilities)]

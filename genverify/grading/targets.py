@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from derivations import diffusion_posterior
-from derivations.notation import beta, beta_bar, posterior_variance
+from genverify.derivations import diffusion_posterior
+from genverify.derivations.notation import beta, beta_bar, posterior_variance
 from genverify.grading.functionals import P_G, P_R, JSDivergence, KLDivergence
 
 t = sp.Symbol("t", integer=True, positive=True)

@@ -1,3 +1,3 @@
 """Hostile: tries to import the project's own reference instead of writing the function."""
 
-from numeric.diffusion import posterior_mean_variance  # noqa: F401
+from genverify.numeric.diffusion import posterior_mean_variance  # noqa: F401
