@@ -6,21 +6,13 @@ iterate over ``RESULTS``; adding a result means adding one record and its module
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
-from types import ModuleType
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
-from genverify.derivations import (
-    diffusion_conditional_score,
-    diffusion_elbo,
-    diffusion_forward_marginal,
-    diffusion_posterior,
-    gan_generator_objective,
-    gan_optimal_discriminator,
-    gan_vanishing_gradient,
-)
-from genverify.derivations.engine import Derivation
-from genverify.numeric.crosschecks import CHECKS, CrossCheck
+if TYPE_CHECKING:
+    from genverify.derivations.engine import Derivation
+    from genverify.numeric.crosschecks import CrossCheck
 
 
 @dataclass(frozen=True)
@@ -39,45 +31,57 @@ class Result:
     @property
     def crosschecks(self) -> tuple[CrossCheck, ...]:
         """The Monte Carlo cross-checks of this result (``numeric.crosschecks.CHECKS``)."""
+        from genverify.numeric.crosschecks import CHECKS
+
         return tuple(c for c in CHECKS if c.result_id == self.id)
 
     @classmethod
     def from_module(cls, id: str, title: str, section: str, references: tuple[str, ...],
-                    module: ModuleType) -> "Result":
-        return cls(id, title, section, references, module.derivation, module.mutants)
+                    module: str) -> "Result":
+        """The record of ``genverify.derivations.<module>``, imported at the first call of its
+        ``derivation`` or ``mutants``: SymPy and the proofs load only for the commands that use
+        them, so ``genverify list`` and ``--help`` start fast."""
+        return cls(id, title, section, references, _deferred(module, "derivation"), _deferred(module, "mutants"))
+
+
+def _deferred(module: str, name: str) -> Callable:
+    def call():
+        return getattr(importlib.import_module(f"genverify.derivations.{module}"), name)()
+
+    return call
 
 
 RESULTS: tuple[Result, ...] = (
     Result.from_module(
         "gan.optimal_discriminator", "Optimal discriminator for a fixed generator", "1.1",
         ("Goodfellow et al. 2014, Generative Adversarial Nets, Prop. 1",),
-        gan_optimal_discriminator),
+        "gan_optimal_discriminator"),
     Result.from_module(
         "gan.generator_objective", "The generator's objective is -log 4 + 2·JSD", "1.2",
         ("Goodfellow et al. 2014, Generative Adversarial Nets, Thm. 1",),
-        gan_generator_objective),
+        "gan_generator_objective"),
     Result.from_module(
         "gan.vanishing_gradient", "Vanishing gradients of the saturating generator loss", "1.3",
         ("Goodfellow et al. 2014, §3", "Arjovsky & Bottou 2017, Towards Principled Methods for Training GANs, Thm. 2.4"),
-        gan_vanishing_gradient),
+        "gan_vanishing_gradient"),
     Result.from_module(
         "diffusion.forward_marginal", "Closed-form forward marginal q(x_t | x_0)", "2.3",
         ("Ho et al. 2020, Denoising Diffusion Probabilistic Models, eq. 4",),
-        diffusion_forward_marginal),
+        "diffusion_forward_marginal"),
     Result.from_module(
         "diffusion.posterior", "Forward posterior q(x_{t-1} | x_t, x_0)", "2.4",
         ("Ho et al. 2020, eqs. 6-7", "Chan 2024, Tutorial on Diffusion Models for Imaging and Vision, §2.2"),
-        diffusion_posterior),
+        "diffusion_posterior"),
     Result.from_module(
         "diffusion.elbo", "ELBO decomposition and the weight of each denoising term", "2.1",
         ("Ho et al. 2020, eqs. 5 and 8", "Luo 2022, Understanding Diffusion Models: A Unified Perspective",
          "Kingma et al. 2021, Variational Diffusion Models, eq. 13"),
-        diffusion_elbo),
+        "diffusion_elbo"),
     Result.from_module(
         "diffusion.conditional_score", "Conditional (inpainting) score", "2.5",
         ("Song et al. 2021, Score-Based Generative Modeling through SDEs, §5",
          "Chung et al. 2022, Diffusion Posterior Sampling, eq. 5"),
-        diffusion_conditional_score),
+        "diffusion_conditional_score"),
 )
 
 BY_ID: dict[str, Result] = {r.id: r for r in RESULTS}
