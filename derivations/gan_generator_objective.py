@@ -6,24 +6,29 @@ Goodfellow et al. (2014), Theorem 1; homework 1.2.  Substituting ``D* = p_r/(p_r
     C(G) = ∫ p_r log(p_r/m) + p_g log(p_g/m) dx - log 2 ∫ (p_r + p_g) dx
          = KL(p_r‖m) + KL(p_g‖m) - log 4 = -log 4 + 2·JSD(p_r‖p_g),
 
-because both densities integrate to 1.  ``JSD ≥ 0`` (Gibbs: ``log y ≤ y - 1``) with equality
-only when ``p_g = p_r``, so the global minimum of C is ``-log 4``, attained exactly there.
+because both densities integrate to 1.  By Gibbs' inequality (``derivations.gibbs``) each
+``KL(p‖m) = Σ p_i φ(m_i/p_i) ≥ 0`` with ``φ(y) = y - 1 - log y``, zero iff ``m = p``; and
+``m_i = (p_{r,i} + p_{g,i})/2 = p_{r,i}`` iff ``p_{g,i} = p_{r,i}``.  So ``C(G) ≥ -log 4`` with
+equality iff ``p_g = p_r``.
 
-The pointwise integrand identity is checked for symbolic densities; the integrated identity on
-discrete distributions with symbolic probabilities over 2 and 3 atoms, where integrals are
-finite sums and normalisation is the definition ``p_n = 1 - p_1 - ... - p_{n-1}``.
+Scope (what the engine checks): the pointwise integrand identity for arbitrary positive
+densities; the integrated identity on discrete distributions with symbolic probabilities over
+2 and 3 atoms, all positive, where integrals are finite sums and normalisation is the definition
+``p_n = 1 - p_1 - ... - p_{n-1}``; Gibbs' inequality and its equality case on 3 atoms.  The step
+"a sum of nonnegative terms is 0 iff every term is" is argued, not checked.
 """
 
 from __future__ import annotations
 
 import sympy as sp
 
-from .engine import All, ArgMax, Derivation, Domain, Equal, Step, chain
+from . import gibbs
+from .engine import All, Derivation, Domain, Equal, Relation, Step, UniqueRoot, chain
 from .notation import JSD, KL, Discrete
 
 r = sp.Symbol("p_r(x)", positive=True)
 g = sp.Symbol("p_g(x)", positive=True)
-y = sp.Symbol("y", positive=True)
+y = gibbs.y
 
 
 def _atoms(name: str, n: int) -> list[sp.Symbol]:
@@ -71,9 +76,10 @@ DOMAIN = Domain(
 
 
 def derivation(value=lambda P, Q: -sp.log(4) + 2 * JSD(P, Q),
-               pointwise=lambda r, g: r * sp.log(2 * r / (r + g)) + g * sp.log(2 * g / (r + g)) - (r + g) * sp.log(2)
-               ) -> Derivation:
-    """The derivation; ``value(P, Q)`` is the claimed C(G), ``pointwise`` the integrand's rewrite."""
+               pointwise=lambda r, g: r * sp.log(2 * r / (r + g)) + g * sp.log(2 * g / (r + g)) - (r + g) * sp.log(2),
+               minimiser=lambda r: r) -> Derivation:
+    """The derivation; ``value(P, Q)`` is the claimed C(G), ``pointwise`` the integrand's rewrite,
+    ``minimiser(p_r)`` the p_g at which the minimum is claimed to be attained."""
     P3, Q3, _, _ = DISCRETE[3]
     m3 = P3.mixture(Q3)
     steps = (
@@ -88,18 +94,33 @@ def derivation(value=lambda P, Q: -sp.log(4) + 2 * JSD(P, Q),
             (KL(P3, m3) + KL(Q3, m3) - sp.log(4), "both distributions sum to 1"),
             (value(P3, Q3), "JSD = ½KL(p_r‖m) + ½KL(p_g‖m)"),
         ),
-        Step(ArgMax(sp.log(y) - y + 1, y, 1, (0, sp.oo)),
-             "log y - y + 1 is strictly concave with its maximum 0 at y = 1, so log y ≤ y - 1 (Gibbs)"),
-        Step(Equal(sum(p * (q / p - 1) for p, q in zip(P3.probabilities, m3.probabilities)), 0),
-             "hence -KL(p‖m) = Σ p log(m/p) ≤ Σ p (m/p - 1) = Σ m - Σ p = 0, equality iff m = p"),
+        *(Step(relation, why) for why, relation in minimum_relations(P3, Q3, m3, minimiser)),
         Step(Equal(objective(P3, P3), -sp.log(4)), "at p_g = p_r the minimum -log 4 is attained"),
     )
-    claim = All(tuple((f"{n} atoms", Equal(objective(P, Q), value(P, Q))) for n, (P, Q, _, _) in DISCRETE.items()))
+    claim = All((
+        *((f"C(G) = -log 4 + 2·JSD on {n} atoms", Equal(objective(P, Q), value(P, Q)))
+          for n, (P, Q, _, _) in DISCRETE.items()),
+        *minimum_relations(P3, Q3, m3, minimiser),
+        ("C(G) = -log 4 at p_g = p_r", Equal(objective(P3, P3), -sp.log(4))),
+    ))
     return Derivation(
         claim=claim,
-        statement="C(G) = max_D V(G,D) = -log 4 + 2·JSD(p_r‖p_g), minimal (-log 4) iff p_g = p_r",
+        statement="for p_r, p_g on 2 or 3 atoms with positive probabilities: C(G) = max_D V(G,D) "
+                  "= -log 4 + 2·JSD(p_r‖p_g) ≥ -log 4, with equality iff p_g = p_r",
         domain=DOMAIN,
         steps=steps,
+    )
+
+
+def minimum_relations(P: Discrete, Q: Discrete, m: Discrete, minimiser) -> tuple[tuple[str, Relation], ...]:
+    """JSD ≥ 0 with equality iff p_g = p_r: Gibbs for both KLs to m, and m = p_r iff p_g = p_r."""
+    (kl_p, kl_p_sum), *facts = gibbs.relations(P, m)
+    (kl_q, kl_q_sum), *_ = gibbs.relations(Q, m)
+    return (
+        (f"{kl_p}: JSD = ½KL(p_r‖m) + ½KL(p_g‖m) is a sum of such terms", kl_p_sum),
+        (kl_q, kl_q_sum),
+        *((f"{name}: each summand p φ(m/p) is ≥ 0, and 0 only where m = p", rel) for name, rel in facts),
+        ("m = (p_r + p_g)/2 equals p_r iff p_g = p_r (pointwise)", UniqueRoot((r + g) / 2 - r, g, minimiser(r))),
     )
 
 
@@ -112,4 +133,5 @@ def mutants() -> dict[str, Derivation]:
         "KL(p_r‖p_g) instead of the JSD": derivation(value=lambda P, Q: -sp.log(4) + 2 * KL(P, Q)),
         "log 2 term dropped pointwise": derivation(
             pointwise=lambda r, g: r * sp.log(2 * r / (r + g)) + g * sp.log(2 * g / (r + g))),
+        "minimum claimed where p_g = 2 p_r": derivation(minimiser=lambda r: 2 * r),
     }

@@ -9,8 +9,13 @@ with ``f = f(θ)`` its logit at a generated sample ``G_θ(z)``.  Then
 
 Arjovsky & Bottou bound the saturating gradient: if ``‖D - D*‖ < ε`` and ``‖∇_x D‖ < ε`` on
 the generator's support (where ``D* = 0`` when the supports are disjoint) and
-``E_z ‖J_θ G_θ(z)‖² ≤ M²``, then ``‖∇_θ E_z log(1 - D(G_θ(z)))‖ < M ε/(1 - ε)``.  The engine
-checks the pointwise inequality behind it, Jensen's step (on two atoms) and the limit ε → 0.
+``E_z ‖J_θ G_θ(z)‖² ≤ M²``, then ``‖∇_θ E_z log(1 - D(G_θ(z)))‖ < M ε/(1 - ε)``.
+
+Scope (what the engine checks): the two gradients and their limits as f → -∞ for symbolic f;
+the pointwise factor ``‖∇_x D‖/(1 - D) < ε/(1 - ε)`` for ``0 < D < ε``, ``‖∇_x D‖ < ε``; Jensen's
+``(E‖J‖)² ≤ E‖J‖²`` for ``‖J_θ G‖`` taking 2 values; and ``M ε/(1 - ε) → 0`` as ε → 0.  The
+chain rule through ``G``, Cauchy–Schwarz and moving ``∇_θ`` inside ``E_z`` that join them into
+Arjovsky–Bottou's bound are argued, not checked.
 """
 
 from __future__ import annotations
@@ -47,7 +52,7 @@ DOMAIN = Domain(
 
 
 def derivation(saturating=SATURATING, non_saturating=NON_SATURATING, bound=BOUND,
-               saturating_limit=0) -> Derivation:
+               saturating_limit=0, jensen=True) -> Derivation:
     """The derivation; the arguments let a test substitute a wrong gradient, bound or limit."""
     steps = (
         Step(Equal(sp.Derivative(sigmoid(f), theta), sigmoid(f) * (1 - sigmoid(f)) * f_prime),
@@ -62,8 +67,7 @@ def derivation(saturating=SATURATING, non_saturating=NON_SATURATING, bound=BOUND
              "while the non-saturating gradient tends to -∂f/∂θ"),
         Step(Less(grad_D / (1 - D), bound),
              "‖∇_θ log(1-D(G))‖ ≤ ‖∇_x D‖ ‖J_θ G‖ / (1-D) < ε ‖J_θ G‖/(1-ε) for 0 < D < ε, ‖∇_x D‖ < ε"),
-        Step(Less((q * j1 + (1 - q) * j2) ** 2, q * j1**2 + (1 - q) * j2**2, strict=False),
-             "Jensen, (E‖J‖)² ≤ E‖J‖² ≤ M² (checked on two atoms)"),
+        Step(jensen_step(jensen), "Jensen, (E‖J‖)² ≤ E‖J‖² ≤ M² (checked for ‖J_θ G‖ taking 2 values)"),
         Step(LimitIs(M * bound, eps, 0, 0), "the bound M ε/(1-ε) → 0 as the discriminator approaches D*"),
     )
     return Derivation(
@@ -72,13 +76,24 @@ def derivation(saturating=SATURATING, non_saturating=NON_SATURATING, bound=BOUND
             ("non-saturating gradient", Equal(sp.Derivative(-sp.log(sigmoid(f)), theta), non_saturating)),
             ("saturating limit", LimitIs(saturating.subs(f_prime, c).subs(f, u), u, -sp.oo, saturating_limit)),
             ("non-saturating limit", LimitIs(non_saturating.subs(f_prime, c).subs(f, u), u, -sp.oo, -c)),
-            ("Arjovsky–Bottou bound", Less(grad_D / (1 - D), bound)),
+            ("pointwise factor of the Arjovsky–Bottou bound", Less(grad_D / (1 - D), bound)),
+            ("Jensen on 2 values", jensen_step(jensen)),
+            ("the bound vanishes", LimitIs(M * bound, eps, 0, 0)),
         )),
-        statement="∇_θ log(1-D(G_θ(z))) = -σ(f)∂f/∂θ → 0 as D(G(z)) → 0; "
-                  "-log D gives -(1-σ(f))∂f/∂θ; ‖∇‖ < Mε/(1-ε)",
+        statement="∇_θ log(1-D(G_θ(z))) = -σ(f)∂f/∂θ → 0 as f → -∞ (D(G(z)) → 0), while -log D gives "
+                  "-(1-σ(f))∂f/∂θ → -∂f/∂θ; ‖∇_x D‖/(1-D) < ε/(1-ε) for D, ‖∇_x D‖ < ε, "
+                  "(E‖J_θG‖)² ≤ E‖J_θG‖² ≤ M² (on 2 values) and Mε/(1-ε) → 0: the ingredients of "
+                  "Arjovsky–Bottou's ‖∇_θ E_z log(1-D(G_θ(z)))‖ < Mε/(1-ε)",
         domain=DOMAIN,
         steps=steps,
     )
+
+
+def jensen_step(right: bool = True) -> Less:
+    """``(q j_1 + (1-q) j_2)² ≤ q j_1² + (1-q) j_2²`` (``right=False``: the reverse, a mutant)."""
+    mean_squared, mean_of_squares = (q * j1 + (1 - q) * j2) ** 2, q * j1**2 + (1 - q) * j2**2
+    return Less(mean_squared, mean_of_squares, strict=False) if right else Less(mean_of_squares, mean_squared,
+                                                                                  strict=False)
 
 
 def mutants() -> dict[str, Derivation]:
@@ -89,4 +104,5 @@ def mutants() -> dict[str, Derivation]:
             non_saturating=-sigmoid(f) * f_prime),
         "Arjovsky–Bottou bound with 1+ε for 1-ε": derivation(bound=eps / (1 + eps)),
         "saturating gradient claimed to tend to -∂f/∂θ": derivation(saturating_limit=-c),
+        "Jensen reversed, E‖J‖² ≤ (E‖J‖)²": derivation(jensen=False),
     }

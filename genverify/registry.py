@@ -27,6 +27,10 @@ class Result:
     derivation: Callable[[], Derivation]
     #: Wrong variants (name → derivation) that the engine must refute.
     mutants: Callable[[], dict[str, Derivation]]
+    #: What the formal claim is checked on, in plain words, where that is narrower than the
+    #: general statement (finitely many atoms, one coordinate, a fixed dimension) and which steps
+    #: are argued rather than checked; printed beside "proved".
+    scope: str
 
     @property
     def crosschecks(self) -> tuple[CrossCheck, ...]:
@@ -37,11 +41,12 @@ class Result:
 
     @classmethod
     def from_module(cls, id: str, title: str, section: str, references: tuple[str, ...],
-                    module: str) -> "Result":
+                    module: str, scope: str) -> "Result":
         """The record of ``genverify.derivations.<module>``, imported at the first call of its
         ``derivation`` or ``mutants``: SymPy and the proofs load only for the commands that use
         them, so ``genverify list`` and ``--help`` start fast."""
-        return cls(id, title, section, references, _deferred(module, "derivation"), _deferred(module, "mutants"))
+        return cls(id, title, section, references, _deferred(module, "derivation"), _deferred(module, "mutants"),
+                   scope)
 
 
 def _deferred(module: str, name: str) -> Callable:
@@ -55,33 +60,54 @@ RESULTS: tuple[Result, ...] = (
     Result.from_module(
         "gan.optimal_discriminator", "Optimal discriminator for a fixed generator", "1.1",
         ("Goodfellow et al. 2014, Generative Adversarial Nets, Prop. 1",),
-        "gan_optimal_discriminator"),
+        "gan_optimal_discriminator",
+        "pointwise, at one x, for any p_r(x) > 0 and p_g(x) > 0"),
     Result.from_module(
         "gan.generator_objective", "The generator's objective is -log 4 + 2·JSD", "1.2",
         ("Goodfellow et al. 2014, Generative Adversarial Nets, Thm. 1",),
-        "gan_generator_objective"),
+        "gan_generator_objective",
+        "checked for discrete p_r, p_g on 2 and 3 atoms with positive probabilities (integrals as finite "
+        "sums); Gibbs' inequality and its equality case on 3 atoms; the integrand identity pointwise for any "
+        "positive densities; \"a sum of nonnegative terms is 0 iff each is\" is argued, not checked"),
     Result.from_module(
         "gan.vanishing_gradient", "Vanishing gradients of the saturating generator loss", "1.3",
         ("Goodfellow et al. 2014, §3", "Arjovsky & Bottou 2017, Towards Principled Methods for Training GANs, Thm. 2.4"),
-        "gan_vanishing_gradient"),
+        "gan_vanishing_gradient",
+        "gradients and limits for a symbolic logit f; the bound's pointwise factor for 0 < D < ε; Jensen for "
+        "‖J_θG‖ taking 2 values; the chain rule and norm inequalities that join them into the Arjovsky–Bottou"
+        " bound are argued, not checked"),
     Result.from_module(
         "diffusion.forward_marginal", "Closed-form forward marginal q(x_t | x_0)", "2.3",
         ("Ho et al. 2020, Denoising Diffusion Probabilistic Models, eq. 4",),
-        "diffusion_forward_marginal"),
+        "diffusion_forward_marginal",
+        "symbolic t and schedule (induction on t); one coordinate (covariances are multiples of I)"),
     Result.from_module(
         "diffusion.posterior", "Forward posterior q(x_{t-1} | x_t, x_0)", "2.4",
         ("Ho et al. 2020, eqs. 6-7", "Chan 2024, Tutorial on Diffusion Models for Imaging and Vision, §2.2"),
-        "diffusion_posterior"),
+        "diffusion_posterior",
+        "symbolic t and schedule; one coordinate (covariances are multiples of I)"),
     Result.from_module(
         "diffusion.elbo", "ELBO decomposition and the weight of each denoising term", "2.1",
         ("Ho et al. 2020, eqs. 5 and 8", "Luo 2022, Understanding Diffusion Models: A Unified Perspective",
          "Kingma et al. 2021, Variational Diffusion Models, eq. 13"),
-        "diffusion_elbo"),
+        "diffusion_elbo",
+        "symbolic t, T and schedule (telescoping by induction over T); one coordinate of ‖x̂_θ - x_0‖²; "
+        "expectations are taken by linearity, not checked"),
     Result.from_module(
         "diffusion.conditional_score", "Conditional (inpainting) score", "2.5",
         ("Song et al. 2021, Score-Based Generative Modeling through SDEs, §5",
          "Chung et al. 2022, Diffusion Posterior Sampling, eq. 5"),
-        "diffusion_conditional_score"),
+        "diffusion_conditional_score",
+        "checked for vectors of dimension 3, the mask by a case split over its 8 values"),
+    Result.from_module(
+        "diffusion.likelihood_bound", "The ELBO bounds the log-likelihood, tight iff q is the model's posterior",
+        "2.2",
+        ("Ho et al. 2020, eq. 3", "Luo 2022, Understanding Diffusion Models: A Unified Perspective, eqs. 34-43",
+         "Kingma & Welling 2019, An Introduction to Variational Autoencoders, eq. 2.8"),
+        "diffusion_likelihood_bound",
+        "the Bayes identity pointwise for any densities; the expectations (importance sampling, the gap as a KL, "
+        "Gibbs and the equality case) for a latent path x_{1:T} taking 3 values; \"a sum of nonnegative terms "
+        "is 0 iff each is\" is argued, not checked"),
 )
 
 BY_ID: dict[str, Result] = {r.id: r for r in RESULTS}
