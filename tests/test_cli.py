@@ -9,6 +9,7 @@ import sys
 import pytest
 
 from genverify.cli import main
+from genverify.grading.names import CODE_TARGETS, SYMBOLIC_TARGETS
 from genverify.registry import RESULTS
 
 
@@ -18,10 +19,12 @@ def run(capsys, *argv):
     return code, out, err
 
 
-def test_list_names_every_result(capsys):
+def test_list_names_every_result_and_the_grading_targets(capsys):
     code, out, _ = run(capsys, "list")
     assert code == 0
-    assert [line.split()[0] for line in out.splitlines()] == [r.id for r in RESULTS]
+    results, targets = out.split("\n\n")
+    assert [line.split()[0] for line in results.splitlines()] == [r.id for r in RESULTS]
+    assert all(name in targets for name in (*SYMBOLIC_TARGETS, *CODE_TARGETS))
 
 
 def test_check_one_result_as_json(capsys):
@@ -68,7 +71,7 @@ def test_show_prints_each_step_with_its_status(capsys):
     (["check", "--profil", "quick"], "unrecognized arguments"),
     (["frobnicate"], "invalid choice"),
     ([], "required"),
-    (["check", "--seed", "abc"], "invalid int value"),
+    (["check", "--seed", "abc"], "invalid seed 'abc'"),
 ])
 def test_bad_input_is_one_line_and_exit_2(capsys, argv, message):
     code, out, err = run(capsys, *argv)

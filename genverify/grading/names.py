@@ -1,0 +1,25 @@
+"""The names of the grading targets, for ``genverify --help`` and ``list``.
+
+The definitions (``targets.TARGETS``: SymPy; ``code.CODE_TARGETS``: Hypothesis and NumPy) take
+about a second to import, so the help text reads the names from here instead;
+``tests/test_cli.py`` fails when these lists and the definitions differ.
+"""
+
+SYMBOLIC_TARGETS = (
+    "gan.optimal_discriminator",
+    "gan.generator_objective",
+    "diffusion.forward_mean_coef",
+    "diffusion.forward_variance",
+    "diffusion.posterior_mean",
+    "diffusion.posterior_variance",
+    "diffusion.elbo_weight",
+    "diffusion.conditional_score",
+)
+
+CODE_TARGETS = (
+    "diffusion.posterior_mean_variance",
+    "diffusion.forward_marginal",
+    "diffusion.elbo_weight",
+    "gan.optimal_discriminator",
+    "diffusion.conditional_score",
+)
