@@ -201,6 +201,11 @@ MUTANTS: tuple[Mutant, ...] = (
             _posterior(_coef1, _coef2, lambda beta, *_: beta)),
     _mutant("posterior_coefficients_swapped", "posterior_mean_variance", "x_0 and x_t coefficients swapped",
             _posterior(_coef2, _coef1, _posterior_variance)),
+    # Killed by importance_sampling_identity (diffusion.likelihood_bound): q(x_{1:T} | x_0) written
+    # through this posterior is no longer the density the trajectories were drawn from.
+    _mutant("posterior_variance_swapped", "posterior_mean_variance",
+            "β_t(1-β̄_t)/(1-β̄_{t-1}): t and t-1 swapped in the variance",
+            _posterior(_coef1, _coef2, lambda beta, alpha, ab, abp: beta * (1.0 - ab) / (1.0 - abp))),
     _mutant("posterior_coef1_no_sqrt", "posterior_mean_variance", "β̄_{t-1} for √β̄_{t-1} in the x_0 coefficient",
             _posterior(lambda b, a, ab, abp: abp * b / (1.0 - ab), _coef2, _posterior_variance)),
     _mutant("elbo_weight_beta_not_squared", "elbo_weight", "β_t for β_t² (the homework's coefficient)",

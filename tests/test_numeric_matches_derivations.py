@@ -23,6 +23,7 @@ from genverify.derivations import (
 )
 from genverify.derivations.notation import beta, beta_bar, posterior_variance
 from genverify.numeric.diffusion import conditional_score, elbo_weight, forward_marginal, posterior_mean_variance
+from genverify.numeric.elbo import GaussianDiffusion, log_likelihood, negative_elbo_terms
 from genverify.numeric.gan import optimal_discriminator
 from genverify.numeric.schedules import linear_schedule
 from tests.strategies import schedules
@@ -127,3 +128,75 @@ def test_a_wrong_formula_would_not_match():
     wrong_mean = diffusion_posterior.MU_TILDE.subs(sp.sqrt(1 - beta(t)), 1 - beta(t))
     mean, _ = posterior_mean_variance(1.0, 0.5, 50, schedule.betas)
     assert not np.isclose(mean, evaluate(wrong_mean, schedule, 50, x_t=1.0, x_0=0.5), rtol=1e-6)
+
+
+@settings(max_examples=50, deadline=None)
+@given(schedules(), st.lists(finite, min_size=2, max_size=2))
+def test_prior_matching_is_the_proved_gaussian_kl(schedule, x_0):
+    """numeric.elbo's prior term KL(q(x_T|x_0) ‖ N(0, I)) is the lemma's closed form at T."""
+    alpha_bar_T = float(schedule.alpha_bars[-1])
+    if alpha_bar_T > 1 - 1e-9:
+        return  # 1 - β̄_T rounds away: both sides are log of a difference of nearly equal numbers
+    model = GaussianDiffusion(schedule, np.zeros(2), 1.0)
+    prior = sp.lambdify((diffusion_elbo.beta_bar(diffusion_elbo.T), diffusion_elbo.x_0), diffusion_elbo.PRIOR_TERM)
+    expected = sum(prior(alpha_bar_T, v) for v in x_0)
+    np.testing.assert_allclose(negative_elbo_terms(model, np.array(x_0)).prior_matching, expected,
+                               rtol=1e-7, atol=1e-9)
+
+
+def test_elbo_is_below_the_exact_log_likelihood_and_the_gap_is_the_posterior_kl():
+    """diffusion.likelihood_bound on the linear-Gaussian model of numeric.elbo: log p_θ(x_0) - ELBO
+    equals KL(q(x_{1:T}|x_0) ‖ p_θ(x_{1:T}|x_0)) > 0, that KL computed independently as the Gaussian
+    KL between the two joint laws of the path (q's by the forward chain, p_θ's by the reverse chain
+    conditioned on x_0), each built from its covariance matrix."""
+    model = GaussianDiffusion(linear_schedule(6, 0.05, 0.4), np.array([0.5]), 0.6)
+    x_0 = np.array([1.2])
+    gap = log_likelihood(model, x_0) - (-negative_elbo_terms(model, x_0).total)
+    assert gap > 0
+    assert np.isclose(gap, _path_kl(model, float(x_0[0])), rtol=1e-8)
+
+
+def _path_kl(model, x_0: float) -> float:
+    """KL(q(x_{1:T}|x_0) ‖ p_θ(x_{1:T}|x_0)) for one coordinate, from the joint Gaussians of
+    (x_0, ..., x_T) under each process (linear maps of independent normals)."""
+    s, T = model.schedule, model.schedule.T
+    # q: x_t = √α_t x_{t-1} + √β_t ε_t, x_0 fixed.
+    q_mean, q_map = np.zeros(T), np.zeros((T, T))
+    previous_mean, previous_row = x_0, np.zeros(T)
+    for t in range(1, T + 1):
+        previous_mean = np.sqrt(s.alphas[t - 1]) * previous_mean
+        previous_row = np.sqrt(s.alphas[t - 1]) * previous_row
+        previous_row[t - 1] = np.sqrt(s.betas[t - 1])
+        q_mean[t - 1], q_map[t - 1] = previous_mean, previous_row
+    # p_θ: x_T ~ N(0, 1), x_{t-1} = A_t x_t + b_t + σ_t z_t (numeric.elbo.GaussianDiffusion.x0_marginal).
+    g, m = model.denoiser_gain, float(model.data_mean[0])
+    size = T + 1  # noises z_1..z_T and x_T's
+    p_mean, p_map = np.zeros(T + 1), np.zeros((T + 1, size))
+    p_map[T, T] = 1.0
+    for t in range(T, 0, -1):
+        c1, c2 = s.posterior_mean_coef1[t - 1], s.posterior_mean_coef2[t - 1]
+        slope, offset = c1 * g[t - 1] + c2, c1 * (1 - g[t - 1] * s.sqrt_alpha_bars[t - 1]) * m
+        sigma = np.sqrt(model.decoder_variance if t == 1 else s.posterior_variance[t - 1])
+        p_mean[t - 1] = slope * p_mean[t] + offset
+        p_map[t - 1] = slope * p_map[t]
+        p_map[t - 1, t - 1] += sigma
+    cov = p_map @ p_map.T  # joint of (x_0, x_1, ..., x_T) under p_θ
+    # Condition on x_0: the law of x_{1:T} given x_0 under p_θ.
+    gain = cov[1:, 0] / cov[0, 0]
+    cond_mean = p_mean[1:] + gain * (x_0 - p_mean[0])
+    cond_cov = cov[1:, 1:] - np.outer(gain, cov[0, 1:])
+    q_cov = q_map @ q_map.T
+    inverse = np.linalg.inv(cond_cov)
+    diff = cond_mean - q_mean
+    _, logdet_p = np.linalg.slogdet(cond_cov)
+    _, logdet_q = np.linalg.slogdet(q_cov)
+    return 0.5 * (np.trace(inverse @ q_cov) + diff @ inverse @ diff - T + logdet_p - logdet_q)
+
+
+def test_importance_sampling_check_passes_the_reference_and_kills_its_mutant():
+    from genverify.numeric.crosschecks import REFERENCE, importance_sampling_identity
+    from tests.mutants import MUTANTS
+
+    assert importance_sampling_identity(REFERENCE, np.random.default_rng(0), 2000).passed()
+    (mutant,) = [m for m in MUTANTS if m.name == "posterior_variance_swapped"]
+    assert not importance_sampling_identity(mutant.impl, np.random.default_rng(0), 2000).passed()
