@@ -2,32 +2,99 @@
 
 ``genverify check`` and ``genverify docs`` both call ``check_results``, so the site's tables
 show the numbers the command prints for the same ``--seed`` and profile.
+
+Every run re-proves everything: nothing is cached between runs.  The proofs (and the
+cross-checks) run as independent tasks on ``processes`` worker processes; each task draws from
+its own child of the seed, so the verdicts do not depend on the number of processes or on the
+order in which tasks finish.
 """
 
 from __future__ import annotations
 
+import multiprocessing
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
+
 import numpy as np
 from tqdm import tqdm
 
-from genverify.derivations.engine import Report, check
-from genverify.registry import Result
-from genverify.numeric.crosschecks import PROFILES, REFERENCE, CrossCheck, Outcome
+from genverify.derivations.engine import Report, StepReport, Verdict, check
+from genverify.numeric.crosschecks import CHECKS, PROFILES, REFERENCE, CrossCheck, Outcome
+from genverify.registry import BY_ID, Result
+
+#: Worker processes of ``genverify check``: the proofs are CPU-bound SymPy, one per core of a
+#: two-core machine.
+PROCESSES = 2
 
 
-def check_results(results: list[Result], seed: int, profile: str, progress: bool = True
+@dataclass(frozen=True)
+class _Proof:
+    """What a worker sends back: verdicts and timings only.  Derivations hold SymPy objects
+    (fresh ``Dummy`` symbols, custom ``Basic`` subclasses) that do not survive pickling, so the
+    parent pairs these with a derivation it builds itself."""
+
+    steps: tuple[tuple[Verdict, float], ...]
+    claim: Verdict
+    seconds: float
+
+
+def _prove(result_id: str, rng: np.random.Generator) -> _Proof:
+    report = check(BY_ID[result_id].derivation(), rng)
+    return _Proof(tuple((s.verdict, s.seconds) for s in report.steps), report.claim, report.seconds)
+
+
+def _cross_check(index: int, rng: np.random.Generator, n: int) -> Outcome:
+    return CHECKS[index].run(REFERENCE, rng, n)
+
+
+def _report(result: Result, proof: _Proof) -> Report:
+    derivation = result.derivation()
+    if len(derivation.steps) != len(proof.steps):
+        raise RuntimeError(f"{result.id}: the derivation built in the worker has another number of steps")
+    steps = tuple(StepReport(step, verdict, seconds) for step, (verdict, seconds) in zip(derivation.steps, proof.steps))
+    return Report(derivation, steps, proof.claim, proof.seconds)
+
+
+class _InProcess:
+    """The executor interface, run on the spot: ``processes=1`` without a pool."""
+
+    def submit(self, fn, *args) -> Future:
+        future: Future = Future()
+        future.set_result(fn(*args))
+        return future
+
+    def shutdown(self) -> None:
+        pass
+
+
+def check_results(results: list[Result], seed: int, profile: str, progress: bool = True,
+                  processes: int = PROCESSES
                   ) -> tuple[list[Report], list[tuple[CrossCheck, Outcome]], np.random.Generator]:
-    """Each result's proof report, each cross-check's outcome (in registry order), and the
-    generator the proofs used, for further engine checks (the docs refute the mutants with it).
+    """Each result's proof report, each cross-check's outcome (in registry order), and a
+    generator for further engine checks (the docs refute the mutants with it).
 
-    The seed splits into one stream for the proofs' counterexample searches and one child per
-    cross-check, so adding a check does not change the others' draws.
+    The seed splits into one stream for the proofs, one for the cross-checks and one returned;
+    each proof and each cross-check gets its own child, so adding one does not change the
+    others' draws, and ``processes`` changes the speed, never a verdict.
     """
-    proof_rng, mc_rng = np.random.default_rng(seed).spawn(2)
-    reports = [check(result.derivation(), proof_rng)
-               for result in tqdm(results, desc="proofs", unit="result", leave=False, disable=None if progress else True)]
+    proof_rng, mc_rng, further_rng = np.random.default_rng(seed).spawn(3)
     checks = [c for result in results for c in result.crosschecks]
     n = PROFILES[profile]
-    outcomes = [(c, c.run(REFERENCE, child, n))
-                for c, child in tqdm(list(zip(checks, mc_rng.spawn(len(checks)))), desc="cross-checks",
-                                     unit="check", leave=False, disable=None if progress else True)]
-    return reports, outcomes, proof_rng
+    # Forked workers inherit the imported SymPy and registry; a fresh interpreter per worker
+    # would pay the imports again, which cost as much as the proofs they would share.
+    pool = (ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork"))
+            if processes > 1 else _InProcess())
+    try:
+        # Proofs first: they are the long tasks, and the cross-checks fill in behind them.
+        proofs = [pool.submit(_prove, r.id, rng) for r, rng in zip(results, proof_rng.spawn(len(results)))]
+        outcomes = [pool.submit(_cross_check, CHECKS.index(c), rng, n)
+                    for c, rng in zip(checks, mc_rng.spawn(len(checks)))]
+        with tqdm(total=len(proofs) + len(outcomes), desc="proofs and cross-checks", unit="task", leave=False,
+                  disable=None if progress else True) as bar:
+            for future in [*proofs, *outcomes]:
+                future.add_done_callback(lambda _: bar.update())
+            reports = [_report(r, f.result()) for r, f in zip(results, proofs)]
+            outcomes = [(c, f.result()) for c, f in zip(checks, outcomes)]
+    finally:
+        pool.shutdown()
+    return reports, outcomes, further_rng
