@@ -143,3 +143,50 @@ def test_grade_code_runs_the_submission_in_a_sandbox(capsys):
     code, out, _ = run(capsys, "grade-code", "diffusion.posterior_mean_variance",
                        "tests/submissions/fake_verdict.py", "--format", "json")
     assert code == 1 and json.loads(out)["verdict"] != "correct"
+
+
+# --- discovering the targets -----------------------------------------------------------------
+
+
+def test_target_names_in_help_match_the_definitions():
+    from genverify.cli import PROFILE_NAMES
+    from genverify.grading.code import CODE_TARGETS as CODE_DEFINITIONS
+    from genverify.grading.targets import TARGETS
+    from genverify.numeric.crosschecks import PROFILES
+
+    assert SYMBOLIC_TARGETS == tuple(TARGETS) and CODE_TARGETS == tuple(CODE_DEFINITIONS)
+    assert PROFILE_NAMES == tuple(PROFILES)
+
+
+def test_help_names_every_target(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["--help"])
+    out, _ = capsys.readouterr()
+    assert exit_.value.code == 0 and all(name in out for name in (*SYMBOLIC_TARGETS, *CODE_TARGETS))
+
+
+def test_targets_lists_every_target_with_an_example_the_grader_accepts(capsys):
+    from genverify.commands.grading import example_answer
+    from genverify.grading.code import CODE_TARGETS as CODE_DEFINITIONS
+    from genverify.grading.symbolic import grade_answer
+    from genverify.grading.targets import TARGETS
+
+    code, out, _ = run(capsys, "targets")
+    assert code == 0
+    for target in TARGETS.values():
+        example = example_answer(target)
+        assert f"genverify grade {target.id} --answer '{example}'" in out
+        assert grade_answer(target.id, example)["verdict"] == "correct", target.id
+        assert ", ".join(sorted(target.allowed)) in out
+    for name, contract in CODE_DEFINITIONS.items():
+        assert name in out and contract.signature in out and f"def {contract.function}(" in out
+
+
+def test_a_wrong_example_would_be_caught():
+    """The example check can fail: the reference of one target is not an answer to another."""
+    from genverify.commands.grading import example_answer
+    from genverify.grading.symbolic import grade_answer
+    from genverify.grading.targets import TARGETS
+
+    wrong = example_answer(TARGETS["diffusion.forward_mean_coef"])
+    assert grade_answer("diffusion.forward_variance", wrong)["verdict"] == "incorrect"
