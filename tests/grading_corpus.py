@@ -147,4 +147,17 @@ CORPUS = [
     ("diffusion.conditional_score", r"s_\theta(x) - (x - x_{known})\odot M", INCORRECT, "factor 2 missing"),
     ("diffusion.conditional_score", r"s_\theta(x)", INCORRECT, None),
     ("diffusion.conditional_score", r"s_\theta(x) - 2(x_{known} - x)\odot M", INCORRECT, "sign of the likelihood term"),
+    # --- diffusion.likelihood_bound (p_r stands for q(x_{1:T}|x_0), p_g for p_θ(x_{1:T}|x_0))
+    ("diffusion.likelihood_bound", r"D_{KL}(p_r\|p_g)", CORRECT, None),
+    ("diffusion.likelihood_bound", r"KL(p_r||p_g)", CORRECT, None),
+    ("diffusion.likelihood_bound", r"\int p_r \log \frac{p_r}{p_g} dx", CORRECT, None),
+    ("diffusion.likelihood_bound", r"E_{x \sim p_r}[\log p_r - \log p_g]", CORRECT, None),
+    ("diffusion.likelihood_bound", r"-\int p_r(x) \log \frac{p_g(x)}{p_r(x)} dx", CORRECT, None),
+    ("diffusion.likelihood_bound", r"\int p_r \log p_r dx - \int p_r \log p_g dx", CORRECT, None),
+    ("diffusion.likelihood_bound", r"0", INCORRECT, "no gap"),
+    ("diffusion.likelihood_bound", r"D_{KL}(p_g\|p_r)", INCORRECT, "KL reversed"),
+    ("diffusion.likelihood_bound", r"-D_{KL}(p_r\|p_g)", INCORRECT, "sign"),
+    ("diffusion.likelihood_bound", r"\mathrm{JSD}(p_r\|p_g)", INCORRECT, "JSD for KL"),
+    ("diffusion.likelihood_bound", r"2 D_{KL}(p_r\|p_g)", INCORRECT, None),
+    ("diffusion.likelihood_bound", r"\int p_g \log \frac{p_r}{p_g} dx", INCORRECT, None),
 ]

@@ -132,7 +132,7 @@ def test_grade_steps_and_audit(capsys, tmp_path):
     code, out, _ = run(capsys, "grade-steps", "diffusion.forward_variance", "--file", str(chain))
     assert code == 0 and "step 1: valid" in out
     code, out, _ = run(capsys, "audit")
-    assert code == 0 and "2 of 7 answers of the homework solution are not correct" in out
+    assert code == 0 and "4 of 11 answers of the homework solution are not correct" in out
     code, out, _ = run(capsys, "audit", "--json")
     assert {row["verdict"] for row in json.loads(out)} == {"correct", "incorrect"}
 

@@ -57,3 +57,32 @@ def test_every_cross_check_belongs_to_a_registered_result_and_every_result_has_o
 def test_verdicts_do_not_depend_on_the_seed(seed):
     for result in RESULTS:
         assert check(result.derivation(), np.random.default_rng(seed)).status == PROVED, result.id
+
+
+# --- the homework audit: steps, readings and the exact wording of 1.2 -----------------------------
+
+
+def test_audit_grades_the_steps_of_2_4_and_says_what_1_2_gets_right():
+    from genverify.grading.audit import run_audit
+
+    rows = {(case.section, case.claim): result for case, result in run_audit()}
+    steps = rows["2.4", "posterior mean, the steps"]
+    assert steps["verdict"] == "incorrect" and steps["first_invalid"] == 1
+    assert [s["status"] for s in steps["steps"]] == ["invalid", "valid"] and steps["final"]["verdict"] == "correct"
+    assert rows["2.4", "posterior mean"]["verdict"] == "correct"
+    value = rows["1.2", "generator objective at D*"]
+    assert value["verdict"] == "incorrect"
+    assert "right as an argmin" in value["feedback"] and "wrong only as a value" in value["feedback"]
+    assert rows["1.2", "generator objective, the '=' line"]["verdict"] == "correct"
+    for section in ("1.3", "2.2"):
+        (result,) = [r for (s, _), r in rows.items() if s == section]
+        assert result["method"] == "reading" and result["verdict"] in {"correct", "incorrect"}
+
+
+def test_every_result_states_its_scope_and_claims_no_more_than_it():
+    for result in RESULTS:
+        assert result.scope.strip(), result.id
+    statements = {r.id: r.derivation().statement for r in RESULTS}
+    assert "2 or 3 atoms" in statements["gan.generator_objective"]
+    assert "3 values" in statements["diffusion.likelihood_bound"]
+    assert "every T ≥ 1" in statements["diffusion.elbo"]

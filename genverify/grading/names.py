@@ -14,6 +14,7 @@ SYMBOLIC_TARGETS = (
     "diffusion.posterior_variance",
     "diffusion.elbo_weight",
     "diffusion.conditional_score",
+    "diffusion.likelihood_bound",
 )
 
 CODE_TARGETS = (

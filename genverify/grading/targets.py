@@ -152,4 +152,22 @@ TARGETS: dict[str, Target] = {target.id: target for target in (
                  "The likelihood pulls x towards x_known: its gradient is -2(x - x_known) ⊙ M.", 0.25),
          Mistake("factor 2 missing", s_theta - (x - x_known) * M,
                  "∇‖v‖² = 2v: the likelihood's gradient is -2(x - x_known) ⊙ M.", 0.5))),
+    # diffusion.likelihood_bound: the grammar has two density names, so p_r stands for
+    # q(x_{1:T} | x_0) and p_g for p_θ(x_{1:T} | x_0); answers are graded on discrete laws as
+    # the derivation checks them.
+    Target(
+        "diffusion.likelihood_bound",
+        "log p_θ(x_0) - ELBO, writing p_r for q(x_{1:T} | x_0) and p_g for p_θ(x_{1:T} | x_0)",
+        KLDivergence(P_R, P_G), FUNCTIONALS, frozenset({"p_r(x)", "p_g(x)", "KL", "JSD", "integral", "E"}),
+        (Mistake("no gap", sp.Integer(0),
+                 "Jensen's inequality is strict unless q = p_θ(x_{1:T} | x_0): log p_θ(x_0) - ELBO is "
+                 "KL(q ‖ p_θ(x_{1:T} | x_0)), zero only at the true posterior."),
+         Mistake("KL reversed", KLDivergence(P_G, P_R),
+                 "The ELBO's expectation is under q, so the gap is KL(q ‖ p_θ(x_{1:T} | x_0)), not the "
+                 "reverse.", 0.5),
+         Mistake("sign", -KLDivergence(P_R, P_G),
+                 "log p_θ(x_0) ≥ ELBO: the gap is a KL divergence, nonnegative.", 0.5),
+         Mistake("JSD for KL", JSDivergence(P_R, P_G),
+                 "The gap is KL(q ‖ p_θ(x_{1:T} | x_0)): log q - log p_θ(x_{1:T} | x_0) averaged under q, "
+                 "with no mixture."))),
 )}
