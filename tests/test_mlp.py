@@ -144,8 +144,12 @@ def test_adam_converges_on_quadratic(target, seed):
     for _ in range(2000):
         # ∇ of ½ Σ λ_i (θ_i - c_i)².
         opt.step([curvature * (theta[0] - target)])
-    # Over 200 random problems the worst final error was 4e-5; 1e-3 leaves a 25× margin.
-    np.testing.assert_allclose(theta[0], target, rtol=0, atol=1e-3)
+    # With a constant step size Adam does not settle on the minimum: once the gradients are
+    # small, √v̂ shrinks until the steps overshoot, and the iterate circles the minimum with
+    # steps of the effective size α (Kingma & Ba 2015, §2.1: |Δ_t| ≲ α).  So within α of the
+    # minimum, after starting up to 10/α = 200 steps away, is what convergence means here;
+    # a fixed 1e-3 failed whenever the cycle's phase at step 2000 was unlucky (0.18 α seen).
+    np.testing.assert_allclose(theta[0], target, rtol=0, atol=opt.lr)
 
 
 @given(
