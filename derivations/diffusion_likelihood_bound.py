@@ -66,7 +66,9 @@ def derivation(gap=lambda q, posterior: KL(q, posterior),
                weight=lambda q, j: j / q) -> Derivation:
     """The derivation; ``gap(q, π)`` is the claimed ``log p_θ(x_0) - ELBO`` and ``weight(q_i, j_i)``
     the importance weight whose ``q``-mean is claimed to be ``p_θ(x_0)``."""
-    importance = Equal(sp.Add(*(q * weight(q, j) for q, j in zip(Q.probabilities, JOINT))), EVIDENCE)
+    # Unevaluated products keep the weight p_θ/q visible (q·(j/q) would print as j).
+    importance = Equal(sp.Add(*(sp.Mul(q, weight(q, j), evaluate=False) for q, j in zip(Q.probabilities, JOINT)),
+                              evaluate=False), EVIDENCE)
     bayes = Equal(log_p0 - (log_joint - log_q), log_q - log_posterior)
     gap_is_kl = Equal(sp.log(EVIDENCE) - elbo(), gap(Q, POSTERIOR))
     tight = Equal(sp.log(c) - elbo(tuple(c * q for q in Q.probabilities)), 0)
