@@ -9,7 +9,8 @@ import sympy as sp
 from sympy.printing.latex import LatexPrinter
 from sympy.printing.str import StrPrinter
 
-from genverify.derivations.engine import All, Derivation, Domain, Equal, Less, LimitIs, Relation, Report, UniqueRoot
+from genverify.derivations.engine import (PROVED, All, Derivation, Domain, Equal, Less, LimitIs, Relation, Report,
+                                          UniqueRoot)
 
 
 class PlainPrinter(StrPrinter):
@@ -100,12 +101,59 @@ def assumptions(domain: Domain, fmt=plain) -> list[str]:
     return lines
 
 
+def claim_parts(rel: Relation, fmt=plain, label: str = "") -> list[tuple[str, str]]:
+    """The formal claim as ``(label, formula)`` pairs, one per conjunct of nested ``All``s.
+
+    Labels of nested conjunctions are joined with `` › ``, so every formula keeps the name
+    of the part it belongs to; a lone relation has the empty label.
+    """
+    if isinstance(rel, All):
+        return [part for name, sub in rel.parts
+                for part in claim_parts(sub, fmt, f"{label} › {name}" if label else name)]
+    return [(label, relation(rel, fmt))]
+
+
+def claim_lines(rel: Relation, fmt=plain) -> list[str]:
+    """The formal claim, one conjunct a line (``label: formula``)."""
+    return [f"{label}: {text}" if label else text for label, text in claim_parts(rel, fmt)]
+
+
+def claim_summary(rel: Relation, width: int) -> str:
+    """The formal claim in at most ``width`` characters: whole when it fits, else the conjuncts
+    that fit and ``… (+k parts)``, or one long conjunct cut at a space with ``…``.  A caller that
+    shows a cut claim must say where to read it whole (``genverify show RESULT_ID``)."""
+    lines = claim_lines(rel)
+    whole = "; ".join(lines)
+    if len(whole) <= width:
+        return whole
+    shown = []
+    for line in lines:
+        rest = len(lines) - len(shown) - 1
+        if len("; ".join([*shown, line])) + len(f" … (+{rest} parts)") > width:
+            break
+        shown.append(line)
+    if shown:
+        return "; ".join(shown) + f" … (+{len(lines) - len(shown)} parts)"
+    cut = lines[0][:width - 2]
+    return (cut.rsplit(" ", 1)[0] if " " in cut else cut) + " …"
+
+
 def derivation_text(result, derivation: Derivation, report: Report | None, fmt=plain) -> str:
-    """The whole derivation, step by step, with each step's justification and status."""
-    out = [f"{result.id}: {result.title} (homework {result.section})",
-           f"claim: {derivation.statement}",
-           f"  formally: {relation(derivation.claim, fmt)}",
-           "assumptions:"]
+    """The whole derivation: the status beside the formal claim it refers to, the English
+    statement and its scope, then each step with its justification and status."""
+    out = [f"{result.id}: {result.title} (homework {result.section})"]
+    if report is not None:
+        out.append(f"status: {report.status} ({report.seconds:.2f} s), for the formal claim below "
+                   f"and each of its {len(derivation.steps)} steps")
+    out.append(f'formal claim (what "{report.status if report else PROVED}" refers to):')
+    out += [f"  {line}" for line in claim_lines(derivation.claim, fmt)]
+    if report is not None:
+        out.append("  " + verdict_line(report.claim))
+    out.append(f"in words: {derivation.statement}")
+    scope = getattr(result, "scope", "")
+    if scope:
+        out.append(f"scope of the check: {scope}")
+    out.append("assumptions:")
     out += [f"  - {line}" for line in derivation.domain.hypotheses]
     out.append("  checked on: " + "; ".join(assumptions(derivation.domain, fmt)))
     out.append("steps:")
@@ -117,9 +165,6 @@ def derivation_text(result, derivation: Derivation, report: Report | None, fmt=p
         out.append(f"       because {step.why}")
         if report is not None:
             out.append("       " + verdict_line(report.steps[i - 1].verdict))
-    if report is not None:
-        out.append("claim: " + verdict_line(report.claim))
-        out.append(f"status: {report.status} ({report.seconds:.2f} s)")
     out.append("references: " + "; ".join(result.references))
     return "\n".join(out)
 

@@ -29,7 +29,7 @@ from genverify import __version__
 from genverify.grading.audit import run_audit
 from genverify.checking import check_results
 from genverify.registry import RESULTS, Result
-from genverify.render import assumptions, latex, plain, relation
+from genverify.render import assumptions, claim_parts, latex, plain, relation
 
 #: Monte Carlo profile of the cross-check tables (the one ``genverify check`` runs by default).
 PROFILE = "default"
@@ -92,6 +92,13 @@ def _relation_math(rel, display: bool = True) -> Markup:
     return math(relation(rel, latex), relation(rel, plain), display)
 
 
+def _claim_math(rel) -> list[tuple[str, Markup]]:
+    """The formal claim as ``(label, MathML)`` per conjunct: one display formula each, so a long
+    conjunction does not run off the page as one line."""
+    return [(label, math(tex, text, display=True))
+            for (label, tex), (_, text) in zip(claim_parts(rel, latex), claim_parts(rel, plain))]
+
+
 def _steps(derivation: Derivation, report: Report) -> list[dict]:
     out = []
     for i, (step, step_report) in enumerate(zip(derivation.steps, report.steps), start=1):
@@ -140,7 +147,8 @@ def _result_page(result: Result, report: Report, proof_rng, outcomes, audit_rows
         "result": result,
         "page": f"results/{result.id}.html",
         "statement": derivation.statement,
-        "claim": _relation_math(derivation.claim),
+        "scope": getattr(result, "scope", ""),
+        "claim": _claim_math(derivation.claim),
         "hypotheses": domain.hypotheses,
         "assumptions": [math(_assumption_latex(t), p) for t, p in zip(assumptions(domain, latex),
                                                                       assumptions(domain, plain))],

@@ -15,10 +15,11 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from markupsafe import escape
 
 from genverify.cli import main
 from genverify.registry import RESULTS
-from genverify.site import math
+from genverify.site import _claim_math, math
 
 #: LaTeX that must never reach a reader: a command (``\frac``, ``\bar``) or display dollars.
 RAW_LATEX = re.compile(r"\\[A-Za-z]+|\$\$")
@@ -166,3 +167,49 @@ def test_audit_page_shows_the_homework_errors(site):
 def test_docs_without_the_out_option_is_a_usage_error(capsys):
     assert main(["docs"]) == 2
     assert "--out" in capsys.readouterr().err
+
+
+def claim_beside_status(page: str, claim: list) -> bool:
+    """Whether the page's Claim section opens with a status badge followed by every conjunct of
+    the formal claim (its label and its MathML), in order, before the claim in words."""
+    start = page.find('<section id="claim">')
+    section = page[start:page.find("</section>", start)] if start >= 0 else ""
+    badge = re.search(r'class="badge (proved|cross-checked|failing)"', section)
+    if not badge:
+        return False
+    position = badge.end()
+    for label, formula in claim:
+        found = section.find(str(formula), position)
+        if found < 0 or (label and str(escape(label)) not in section[position:found]):
+            return False
+        position = found + len(str(formula))
+    return "In words:" in section[position:]
+
+
+def test_every_page_shows_the_formal_claim_beside_its_status(site):
+    for result in RESULTS:
+        claim = _claim_math(result.derivation().claim)
+        page = (site / "results" / f"{result.id}.html").read_text(encoding="utf-8")
+        assert claim_beside_status(page, claim), result.id
+        assert str(escape(result.scope)) in page, f"{result.id}: scope of the check missing"
+
+
+def test_the_index_shows_each_formal_claim_with_its_status(site):
+    index = (site / "index.html").read_text(encoding="utf-8")
+    rows = index.split("<tr>")[2:]
+    assert len(rows) == len(RESULTS)
+    for result, row in zip(RESULTS, rows):
+        assert result.id in row
+        for _, formula in _claim_math(result.derivation().claim):
+            assert str(formula) in row, f"{result.id}: a conjunct of the formal claim is missing from the index"
+
+
+def test_the_claim_check_fails_on_a_page_without_the_formal_claim(site):
+    result = RESULTS[0]
+    claim = _claim_math(result.derivation().claim)
+    page = (site / "results" / f"{result.id}.html").read_text(encoding="utf-8")
+    assert claim_beside_status(page, claim)
+    assert not claim_beside_status(page.replace(str(claim[-1][1]), "", 1), claim)
+    status = '<p class="status-line"><span class="badge proved">'
+    assert status in page
+    assert not claim_beside_status(page.replace(status, '<p class="status-line"><span>'), claim)

@@ -12,7 +12,11 @@ from genverify.commands import EXIT_FAILED, EXIT_OK
 from genverify.derivations.engine import PROVED, check
 from genverify.numeric.crosschecks import K
 from genverify.registry import lookup
-from genverify.render import derivation_text, latex, plain, verdict_line
+from genverify.render import claim_parts, claim_summary, derivation_text, latex, plain, verdict_line
+
+#: Characters of the formal claim in the ``check`` table; a longer one is cut at a conjunct, with a
+#: pointer to ``genverify show``.
+CLAIM_WIDTH = 90
 
 
 def show(args) -> int:
@@ -52,8 +56,13 @@ def _report_json(result, report) -> dict:
 
     return {
         "id": result.id,
-        "claim": report.derivation.statement,
         "status": report.status,
+        # What "status" refers to: the formal claim, one conjunct per entry; the statement in
+        # words and the scope of the check qualify it for a reader.
+        "formal_claim": [{"label": label, "formula": formula}
+                         for label, formula in claim_parts(report.derivation.claim)],
+        "statement": report.derivation.statement,
+        "scope": getattr(result, "scope", ""),
         "seconds": round(report.seconds, 3),
         "steps": [{"why": s.step.why, **verdict(s.verdict), "seconds": round(s.seconds, 3)} for s in report.steps],
         "claim_check": verdict(report.claim),
@@ -61,10 +70,9 @@ def _report_json(result, report) -> dict:
 
 
 def _print_proofs(results, reports) -> None:
-    print(f"{'result':<30} {'status':<10} {'steps':>5} {'s':>6}  claim")
+    print(f"{'result':<30} {'status':<10} {'steps':>5} {'s':>6}  formal claim (what the status refers to)")
     for result, report in zip(results, reports):
-        claim = report.derivation.statement
-        claim = claim if len(claim) <= 70 else claim[:69] + "…"
+        claim = claim_summary(report.derivation.claim, CLAIM_WIDTH)
         steps = f"{sum(s.verdict.proved for s in report.steps)}/{len(report.steps)}"
         print(f"{result.id:<30} {report.status:<10} {steps:>5} {report.seconds:>6.2f}  {claim}")
         failure = report.first_failure
@@ -72,6 +80,8 @@ def _print_proofs(results, reports) -> None:
             verdict = report.claim if failure == len(report.steps) else report.steps[failure].verdict
             where = "claim" if failure == len(report.steps) else f"step {failure + 1}"
             print(f"{'':<30} {where}: {verdict_line(verdict)}")
+    print("… the formal claim goes on: `genverify show RESULT_ID` prints it whole, in words, with the scope of its\n"
+          "  check and every step")
 
 
 def _worst(outcome) -> tuple[float, float, float, float]:
