@@ -31,6 +31,7 @@ from typing import Callable, Mapping, Sequence
 import mpmath
 import numpy as np
 import sympy as sp
+from sympy.core.assumptions import _assume_defined
 from sympy.polys.polyerrors import BasePolynomialError
 
 PROVED, REFUTED, UNDECIDED = "proved", "refuted", "undecided"
@@ -76,6 +77,10 @@ def combine(verdicts: Sequence[tuple[str, Verdict]]) -> Verdict:
 # --------------------------------------------------------------------------- domains
 
 
+class DomainError(ValueError):
+    """The domain contradicts itself: an assumption, an empty interval or a definition."""
+
+
 @dataclass(frozen=True)
 class Domain:
     """Where each free quantity of a derivation lives.
@@ -85,6 +90,12 @@ class Domain:
     ``binary`` atoms take the values 0 and 1 (a mask), ``integers`` a closed range.
     ``definitions`` rewrite a quantity in terms of others (``β̄_t = (1-β_t) β̄_{t-1}``) and
     are applied before every check.  ``hypotheses`` are shown to the reader only.
+
+    The declarations are checked before any relation is (``side_conditions``): an atom's own
+    SymPy assumptions must follow from its declared set, every interval must be nonempty and
+    every definition must respect its quantity's interval and assumptions.  A violation found
+    at a point raises ``DomainError``; one neither found nor proved makes every verdict on the
+    domain at best undecided.
     """
 
     intervals: Mapping[sp.Basic, tuple] = field(default_factory=dict)
@@ -110,17 +121,63 @@ class Domain:
                 intervals[a] = bounds
         return Domain(intervals, self.binary, self.integers, self.definitions, self.hypotheses)
 
+    def specialise(self, index: sp.Symbol, value: int) -> "Domain":
+        """The domain at ``index = value``: ``β_t ∈ (0, 1)`` becomes ``β_1 ∈ (0, 1)``.
+
+        A quantity that becomes a constant (``β̄_{t-1}`` at t = 1 is ``β̄_0 = 1``) is no longer
+        free: its interval and definition, stated for the generic index, are dropped.
+        """
+        sub = {index: sp.Integer(value)}
+
+        def keep(atom):
+            return not isinstance(atom.subs(sub), sp.Number)
+
+        return Domain(
+            {a.subs(sub): tuple(sp.sympify(e).subs(sub) for e in b) for a, b in self.intervals.items() if keep(a)},
+            tuple(a.subs(sub) for a in self.binary if keep(a)),
+            {a.subs(sub): b for a, b in self.integers.items() if keep(a)},
+            {a.subs(sub): sp.sympify(v).subs(sub) for a, v in self.definitions.items() if keep(a)},
+            self.hypotheses,
+        )
+
+    def collapses(self, index: sp.Symbol, value: int) -> bool:
+        """Whether some declared quantity is a constant at ``index = value`` (``β̄_0 = 1``)."""
+        sub = {index: sp.Integer(value)}
+        atoms = [*self.intervals, *self.binary, *self.integers, *self.definitions]
+        return any(a.has(index) and isinstance(a.subs(sub), sp.Number) for a in atoms)
+
     def apply_definitions(self, expr):
         for _ in range(16):
             new = expr.xreplace(dict(self.definitions))
             if new == expr:
                 return new
             expr = new
-        raise ValueError("definitions do not terminate")
+        raise DomainError("definitions do not terminate")
 
     def prepare(self, expr):
         """Expand notation functions (``KL``, ``JSD``, derivatives) and apply definitions."""
         return self.apply_definitions(sp.sympify(expr).doit())
+
+    # -- consistency ---------------------------------------------------------------------
+
+    def side_conditions(self) -> tuple[str, ...]:
+        """The declarations' side conditions that could not be proved (empty: all proved).
+
+        Raises ``DomainError`` for a contradiction: an atom whose SymPy assumptions say more
+        than its declared set (``positive=True`` on (-1, 1), or ``integer=True`` on an
+        interval), or an empty interval or a definition outside its quantity's set at a
+        point.  Rejecting rather than rebuilding the symbols is the sound choice: SymPy uses
+        the assumptions while an expression is built (``sqrt(x**2)`` is already ``x`` for a
+        positive ``x``), before the engine sees it, so no rebuilding can undo them.
+        """
+        key = self._key()
+        if key not in _SIDE_CONDITIONS:
+            _SIDE_CONDITIONS[key] = _consistency(self)
+        return _SIDE_CONDITIONS[key]
+
+    def _key(self):
+        return (tuple((a, tuple(map(sp.sympify, b))) for a, b in self.intervals.items()), tuple(self.binary),
+                tuple(self.integers.items()), tuple(self.definitions.items()))
 
     # -- symbolic form -------------------------------------------------------------------
 
@@ -142,15 +199,10 @@ class Domain:
                 mapping[atom] = sp.Dummy(_name(atom), real=True)
             elif not reparametrise:
                 mapping[atom] = sp.Dummy(_name(atom), real=True, positive=True if lo.is_nonnegative else None)
-            elif hi == sp.oo:
-                mapping[atom] = lo + sp.Dummy(_name(atom), positive=True)
-            elif lo == -sp.oo:
-                mapping[atom] = hi - sp.Dummy(_name(atom), positive=True)
             else:
-                u = sp.Dummy(_name(atom), positive=True)
-                mapping[atom] = lo + (hi - lo) * u / (1 + u)
-        for atom, (lo, _) in self.integers.items():
-            mapping[atom] = sp.Dummy(_name(atom), integer=True, positive=lo >= 1)
+                mapping[atom] = _on_interval(_name(atom), lo, hi)
+        for atom, (lo, hi) in self.integers.items():
+            mapping[atom] = sp.Dummy(_name(atom), **_integer_facts(lo, hi))
         return mapping
 
     def binary_cases(self):
@@ -191,6 +243,142 @@ def _name(atom: sp.Basic) -> str:
         variables = "".join(f"∂{sp.sstr(v)}" for v in atom.variables)
         return f"∂{atom.expr.func}/{variables}"
     return sp.sstr(atom).replace(" ", "")
+
+
+def _on_interval(name: str, lo: sp.Expr, hi: sp.Expr) -> sp.Expr:
+    """``lo + (hi - lo)·u/(1+u)`` (``lo + u``, ``hi - u`` for a half-line) with ``u > 0``: a
+    bijection from the positive reals onto the open interval (``lo < hi`` is a side condition)."""
+    if lo == -sp.oo and hi == sp.oo:
+        return sp.Dummy(name, real=True)
+    u = sp.Dummy(name, positive=True)
+    if hi == sp.oo:
+        return lo + u
+    if lo == -sp.oo:
+        return hi - u
+    return lo + (hi - lo) * u / (1 + u)
+
+
+def _integer_facts(lo: int, hi: int) -> dict:
+    """The SymPy assumptions that every integer in ``lo..hi`` satisfies."""
+    facts = {"integer": True}
+    if lo >= 1:
+        facts["positive"] = True
+    elif lo >= 0:
+        facts["nonnegative"] = True
+    elif hi <= -1:
+        facts["negative"] = True
+    elif hi <= 0:
+        facts["nonpositive"] = True
+    return facts
+
+
+#: Side conditions found unproved, per domain (``Domain.side_conditions``).
+_SIDE_CONDITIONS: dict = {}
+#: Points at which the declarations are checked numerically; a fixed seed keeps the check a
+#: property of the domain rather than of the caller's generator.
+_CONSISTENCY_POINTS, _CONSISTENCY_SEED = 16, 0
+
+
+def _undue_assumptions(atom: sp.Basic, model: sp.Symbol) -> list[str]:
+    """The assumptions of ``atom`` that ``model`` (a symbol for its declared set) lacks."""
+    return [f"{fact}={value}" for fact in sorted(_assume_defined)
+            if (value := getattr(atom, "is_" + fact)) is not None and getattr(model, "is_" + fact) != value]
+
+
+def _consistency(domain: Domain) -> tuple[str, ...]:
+    """``Domain.side_conditions`` uncached: the unproved conditions, or ``DomainError``."""
+    mapping = domain._symbolic_map(None, reparametrise=True)
+    unproved: list[str] = []
+    checks: list[tuple[str, sp.Expr, bool]] = []  # (condition, e, strict): e > 0, or e ≥ 0
+    for atom, (lo, hi) in domain.intervals.items():
+        lo, hi = sp.sympify(lo), sp.sympify(hi)
+        name = f"{_name(atom)} ∈ ({sp.sstr(lo)}, {sp.sstr(hi)})"
+        if lo == sp.oo or hi == -sp.oo or (lo.is_number and hi.is_number and not lo < hi):
+            raise DomainError(f"inconsistent domain: the interval {name} is empty")
+        if lo.is_finite and hi.is_finite and not (lo.is_number and hi.is_number):
+            checks.append((f"{sp.sstr(lo)} < {sp.sstr(hi)} (the interval of {_name(atom)} is nonempty)", hi - lo, True))
+        lo_m, hi_m = lo.xreplace(mapping), hi.xreplace(mapping)
+        if lo_m.is_nonnegative or (lo.is_finite and _sign(lo_m, strict=False)):
+            model = sp.Dummy(positive=True)
+        elif hi_m.is_nonpositive or (hi.is_finite and _sign(-hi_m, strict=False)):
+            model = sp.Dummy(negative=True)
+        else:
+            model = sp.Dummy(real=True)
+        _refuse_undue(atom, model, name)
+    for atom, (lo, hi) in domain.integers.items():
+        if lo > hi:
+            raise DomainError(f"inconsistent domain: the range {_name(atom)} ∈ {{{lo}..{hi}}} is empty")
+        _refuse_undue(atom, sp.Dummy(**_integer_facts(lo, hi)), f"{_name(atom)} ∈ {{{lo}..{hi}}}")
+    for atom in domain.binary:
+        _refuse_undue(atom, sp.Dummy(integer=True, nonnegative=True), f"{_name(atom)} ∈ {{0, 1}}")
+    declared = set(domain.atoms())
+    for atom, value in domain.definitions.items():
+        value = domain.apply_definitions(sp.sympify(value))
+        if not _declared(value, declared):
+            continue  # only usable where the evaluator would reject the undeclared quantity
+        checks.extend(_definition_conditions(domain, atom, value))
+    checks = [(c, domain.apply_definitions(e), s) for c, e, s in checks]
+    _refute_at_points(domain, checks)
+    for condition, expr, strict in checks:
+        if not _sign(expr.xreplace(mapping), strict):
+            unproved.append(condition)
+    return tuple(unproved)
+
+
+def _refuse_undue(atom, model, declared: str) -> None:
+    undue = _undue_assumptions(atom, model)
+    if undue:
+        raise DomainError(f"inconsistent domain: {_name(atom)} is declared {declared} but created with "
+                          f"{', '.join(undue)}; create it with assumptions its set implies")
+
+
+def _declared(expr: sp.Expr, declared: set) -> bool:
+    stray = expr.xreplace({a: sp.Dummy() for a in declared})
+    return not any(isinstance(f, sp.core.function.AppliedUndef) for f in stray.atoms(sp.Function)) and \
+        all(isinstance(s, sp.Dummy) for s in stray.free_symbols)
+
+
+def _definition_conditions(domain: Domain, atom, value) -> list[tuple[str, sp.Expr, bool]]:
+    """What ``atom := value`` must satisfy: ``atom``'s interval and sign assumptions."""
+    shown = f"{_name(atom)} := {sp.sstr(value)}"
+    out = []
+    if atom in domain.intervals:
+        lo, hi = domain.interval(atom)
+        if lo.is_finite:
+            out.append((f"{shown} > {sp.sstr(lo)}", value - lo, True))
+        if hi.is_finite:
+            out.append((f"{shown} < {sp.sstr(hi)}", hi - value, True))
+    if atom in domain.integers or atom in domain.binary or atom.is_integer or atom.is_zero:
+        raise DomainError(f"inconsistent domain: {_name(atom)} is defined but also declared integer, "
+                          "binary or zero; declare its value instead")
+    for fact, expr, strict in (("positive", value, True), ("nonnegative", value, False),
+                               ("negative", -value, True), ("nonpositive", -value, False)):
+        if getattr(atom, "is_" + fact):
+            out.append((f"{shown} is {fact} (an assumption of {_name(atom)})", expr, strict))
+            break
+    else:
+        if atom.is_nonzero or atom.is_real:
+            # A real (or nonzero) symbol defined by a complex or possibly vanishing value.
+            out.append((f"{shown} is real{' and nonzero' if atom.is_nonzero else ''}", value**2, bool(atom.is_nonzero)))
+    return out
+
+
+def _refute_at_points(domain: Domain, checks) -> None:
+    """``DomainError`` at the first point where a side condition fails."""
+    if not checks:
+        return
+    rng = np.random.default_rng(_CONSISTENCY_SEED)
+    evaluator = _Evaluator(domain, [e for _, e, _ in checks])
+    for _ in range(_CONSISTENCY_POINTS):
+        point = domain.sample(rng)
+        values = evaluator(point)
+        if values is None:
+            continue
+        for (condition, _, strict), v in zip(checks, values):
+            holds = v.imag == 0 and (v.real > 0 if strict else v.real >= -TOLERANCE * (1 + abs(v)))
+            if not holds:
+                shown = ", ".join(f"{_name(a)} = {mpmath.nstr(mpmath.mpmathify(str(point[a])), 6)}" for a in evaluator.used)
+                raise DomainError(f"inconsistent domain: {condition} fails at {shown}")
 
 
 # --------------------------------------------------------------------------- evaluation
@@ -255,8 +443,9 @@ def _algebraic_zero(expr: sp.Expr) -> bool:
     """A sufficient condition for ``expr = 0`` by polynomial algebra.
 
     Every ``log`` becomes an independent symbol ``L_j`` (after factoring and expanding, so
-    ``log(ab)`` is ``log a + log b``), every square root ``√b`` a positive symbol ``s`` subject
-    to ``den(b)·s² = num(b)``.  The numerator of the resulting rational function is reduced
+    ``log(ab)`` is ``log a + log b``), every square root ``√b`` a symbol ``s`` subject only
+    to ``den(b)·s² = num(b)``, which holds for either branch and for negative ``b`` too (no
+    sign is assumed for ``s``, so ``|√b| = √b`` is never used).  The numerator of the resulting rational function is reduced
     modulo those relations (pseudo-remainders in each ``s``); a zero remainder means ``expr``
     vanishes wherever the relations hold.  Treating logs and roots as free symbols can only
     lose identities, never invent them.
@@ -268,7 +457,7 @@ def _algebraic_zero(expr: sp.Expr) -> bool:
 
     def root_of(base):
         if base not in radicals:
-            radicals[base] = sp.Dummy("s", positive=True)
+            radicals[base] = sp.Dummy("s")
         return radicals[base]
 
     expr = expr.replace(lambda e: e.is_Pow and e.exp.is_Rational and e.exp.q == 2,
@@ -323,6 +512,15 @@ class Relation:
     """A statement about SymPy expressions that can be checked on a ``Domain``."""
 
     def check(self, domain: Domain, rng: np.random.Generator) -> Verdict:
+        """The verdict on ``domain``; ``DomainError`` when the domain contradicts itself."""
+        unproved = domain.side_conditions()
+        verdict = self._check(domain, rng)
+        if verdict.proved and unproved:
+            return Verdict(UNDECIDED, f"{verdict.method}, but the domain's side conditions are not proved: "
+                           + "; ".join(unproved))
+        return verdict
+
+    def _check(self, domain: Domain, rng: np.random.Generator) -> Verdict:
         raise NotImplementedError
 
 
@@ -354,7 +552,7 @@ class Equal(Relation):
     lhs: sp.Basic
     rhs: sp.Basic
 
-    def check(self, domain, rng):
+    def _check(self, domain, rng):
         lhs, rhs = sp.sympify(self.lhs), sp.sympify(self.rhs)
         if isinstance(lhs, sp.MatrixBase) or isinstance(rhs, sp.MatrixBase):
             if not (isinstance(lhs, sp.MatrixBase) and isinstance(rhs, sp.MatrixBase)) or lhs.shape != rhs.shape:
@@ -369,13 +567,21 @@ class Equal(Relation):
             return abs(l - r) > TOLERANCE * (1 + abs(l) + abs(r))
 
         refuted = _search(domain, [lhs, rhs], fails, rng, lambda v: {"lhs": v[0], "rhs": v[1]})
-        return refuted or self.prove(domain)
+        return refuted or self._prove(domain)
 
     def prove(self, domain) -> Verdict:
         """The symbolic half of ``check``: proved, or undecided; never searches for a point.
 
         For callers that have already compared both sides numerically (the grader).
         """
+        unproved = domain.side_conditions()
+        verdict = self._prove(domain)
+        if verdict.proved and unproved:
+            return Verdict(UNDECIDED, f"{verdict.method}, but the domain's side conditions are not proved: "
+                           + "; ".join(unproved))
+        return verdict
+
+    def _prove(self, domain) -> Verdict:
         lhs, rhs = domain.prepare(self.lhs), domain.prepare(self.rhs)
         methods = []
         for case in domain.binary_cases():
@@ -398,7 +604,7 @@ class Less(Relation):
     rhs: sp.Expr
     strict: bool = True
 
-    def check(self, domain, rng):
+    def _check(self, domain, rng):
         gap = domain.prepare(sp.sympify(self.rhs) - sp.sympify(self.lhs))
 
         def fails(values):
@@ -420,53 +626,148 @@ class Less(Relation):
         return Verdict(PROVED, "; ".join(dict.fromkeys(methods)))
 
 
+def _variable_interval(domain: Domain, var: sp.Symbol) -> tuple[sp.Expr, sp.Expr] | None:
+    """The interval a bound variable ranges over: declared, or else read off its assumptions."""
+    if var in domain.intervals:
+        return domain.interval(var)
+    if var.is_positive or var.is_nonnegative:
+        return sp.Integer(0), sp.oo
+    if var.is_negative or var.is_nonpositive:
+        return -sp.oo, sp.Integer(0)
+    if var.is_real:
+        return -sp.oo, sp.oo
+    return None
+
+
+def _same(a: sp.Expr, b: sp.Expr) -> bool:
+    return a == b or (a.is_finite is not False and b.is_finite is not False and sp.expand(a - b) == 0)
+
+
 @dataclass(frozen=True)
 class LimitIs(Relation):
-    """``lim_{var → point} expr = value``; ``var`` is bound, other quantities range over the domain."""
+    """``lim_{var → point} expr = value``, ``var`` approaching ``point`` from inside its interval.
+
+    The direction comes from the domain: from the right at the interval's lower end, from the
+    left at its upper end, from both sides inside it (both one-sided limits must exist and
+    equal ``value``).  A point outside the interval's closure is undecided.  ``var`` is bound;
+    the other quantities range over the domain.
+    """
 
     expr: sp.Expr
     var: sp.Symbol
     point: sp.Expr
     value: sp.Expr
 
-    def check(self, domain, rng):
+    def _check(self, domain, rng):
+        interval = _variable_interval(domain, self.var)
+        if interval is None:
+            return Verdict(UNDECIDED, f"no interval for the limit variable {_name(self.var)}: declare one")
         inner = domain.without(self.var)
+        directions = self._directions(interval, inner, rng)
+        if isinstance(directions, Verdict):
+            return directions
         expr = domain.prepare(self.expr)
-        try:
-            limit = sp.limit(expr, self.var, self.point)
-        except (NotImplementedError, ValueError) as exc:
-            return Verdict(UNDECIDED, f"sympy.limit failed: {exc}")
-        if limit.has(sp.Limit) or limit.has(sp.AccumBounds):
-            return Verdict(UNDECIDED, "sympy.limit returned no definite value")
-        verdict = Equal(limit, self.value).check(inner, rng)
-        method = f"sympy.limit gives {sp.sstr(limit)}; {verdict.method}"
-        return Verdict(verdict.status, method, verdict.counterexample)
+        parts = []
+        for direction in directions:
+            side = {"+": "from the right", "-": "from the left"}[direction]
+            try:
+                limit = sp.limit(expr, self.var, self.point, direction)
+            except (NotImplementedError, ValueError) as exc:
+                return Verdict(UNDECIDED, f"sympy.limit {side} failed: {exc}")
+            if limit.has(sp.Limit, sp.AccumBounds, sp.nan, sp.zoo):
+                return Verdict(UNDECIDED, f"sympy.limit {side} returned no definite value ({sp.sstr(limit)})")
+            parts.append((f"limit {side} is {sp.sstr(limit)}", self._compare(limit, inner, rng)))
+        return combine(parts)
+
+    def _directions(self, interval, inner: Domain, rng) -> tuple[str, ...] | Verdict:
+        lo, hi = interval
+        point = sp.sympify(self.point)
+        if point is sp.oo or point is -sp.oo:
+            if (point is sp.oo and hi is sp.oo) or (point is -sp.oo and lo is -sp.oo):
+                return ("-",) if point is sp.oo else ("+",)
+            return Verdict(UNDECIDED, f"{sp.sstr(point)} is not an end of the interval of {_name(self.var)}")
+        if _same(point, lo):
+            return ("+",)
+        if _same(point, hi):
+            return ("-",)
+        inside = [(label, Less(a, b).check(inner, rng)) for label, a, b in
+                  (("above the lower end", lo, point), ("below the upper end", point, hi))
+                  if a is not -sp.oo and b is not sp.oo]
+        if not combine(inside).proved:
+            return Verdict(UNDECIDED, f"the limit point is not shown to be an end of, or inside, the interval of "
+                           f"{_name(self.var)}: {combine(inside).method}")
+        return ("+", "-")
+
+    def _compare(self, limit: sp.Expr, inner: Domain, rng) -> Verdict:
+        value = sp.sympify(self.value)
+        if limit.is_infinite or value.is_infinite:
+            if limit == value:
+                return Verdict(PROVED, f"sympy.limit gives {sp.sstr(limit)}")
+            if limit.is_number and value.is_number:
+                return Verdict(REFUTED, "the limit differs from the claimed value",
+                               {"limit": sp.sstr(limit), "claimed": sp.sstr(value)})
+            return Verdict(UNDECIDED, f"sympy.limit gives {sp.sstr(limit)}, not recognised as {sp.sstr(value)}")
+        verdict = Equal(limit, value).check(inner, rng)
+        return Verdict(verdict.status, f"sympy.limit gives {sp.sstr(limit)}; {verdict.method}", verdict.counterexample)
 
 
 @dataclass(frozen=True)
 class UniqueRoot(Relation):
-    """``expr = 0`` has exactly one solution for ``var`` on its interval, namely ``value``."""
+    """``expr = 0`` has exactly one solution for ``var`` on its interval, namely ``value``.
+
+    Checked as: ``value`` lies inside the interval; ``expr`` vanishes there (and its denominator
+    does not); and, writing ``expr``'s numerator as ``(var - value)·Q(var)`` by polynomial
+    division, ``Q`` has one strict sign on the whole interval for every admissible parameter.
+    A factor that vanishes for some parameter (``(p_r - p_g)·(D - ½)`` at ``p_r = p_g``) leaves
+    ``Q`` without a sign, so the verdict is then undecided, never proved.
+    """
 
     expr: sp.Expr
     var: sp.Symbol
     value: sp.Expr
 
-    def check(self, domain, rng):
+    def _check(self, domain, rng):
+        if self.var not in domain.intervals:
+            return Verdict(UNDECIDED, f"no interval for {_name(self.var)}: declare one")
+        lo, hi = domain.interval(self.var)
         expr = domain.prepare(self.expr)
-        at_value = Equal(expr.subs(self.var, self.value), 0).check(domain.without(self.var), rng)
-        if at_value.status != PROVED:
-            return Verdict(at_value.status, "expression at the claimed root: " + at_value.method,
-                           at_value.counterexample)
-        *_, mapping = domain.symbolic_maps(keep=self.var)
+        inner = domain.without(self.var)
+        parts = [(label, Less(a, b).check(inner, rng)) for label, a, b in
+                 (("root above the lower end", lo, self.value), ("root below the upper end", self.value, hi))
+                 if a is not -sp.oo and b is not sp.oo]
+        at_value = Equal(expr.subs(self.var, self.value), 0).check(inner, rng)
+        parts.append(("expression at the claimed root", at_value))
+        verdict = combine(parts)
+        if not verdict.proved:
+            return verdict
+        return self._only_root(domain, expr, lo, hi)
+
+    def _only_root(self, domain, expr, lo, hi) -> Verdict:
+        mapping = domain._symbolic_map(self.var, reparametrise=True)
         x = mapping[self.var]
-        numer = sp.numer(sp.together(expr.xreplace(mapping)))
+        numer, denom = sp.fraction(sp.together(expr.xreplace(mapping)))
+        value = sp.sympify(self.value).xreplace(mapping)
         if not numer.is_polynomial(x):
             return Verdict(UNDECIDED, "the numerator is not a polynomial in " + _name(self.var))
-        roots = sp.solve(numer, x)
-        value = sp.sympify(self.value).xreplace(mapping)
-        if roots and all(_is_zero([r - value]) for r in roots):
-            return Verdict(PROVED, "the numerator is a polynomial whose only root is the claimed one")
-        return Verdict(UNDECIDED, f"the numerator has roots {roots} besides the claimed one")
+        if not _sign(denom.subs(x, value), strict=True) and not _sign(-denom.subs(x, value), strict=True):
+            return Verdict(UNDECIDED, "the denominator is not shown nonzero at the claimed root")
+        # Synthetic division: numer = (x - value)·Σ q_k x^k + remainder.
+        quotient, acc = [], sp.Integer(0)
+        for c in sp.Poly(numer, x).all_coeffs():
+            acc = acc * value + c
+            quotient.append(acc)
+        remainder = quotient.pop()
+        if not quotient:
+            return Verdict(UNDECIDED, f"the numerator does not depend on {_name(self.var)}: no unique root")
+        if _is_zero([remainder]) is None:
+            return Verdict(UNDECIDED, "the claimed root does not divide the numerator symbolically")
+        q = sp.Add(*(c * x**k for k, c in enumerate(reversed(quotient))))
+        q_on = q.xreplace({x: _on_interval(_name(self.var), lo.xreplace(mapping), hi.xreplace(mapping))})
+        if _sign(q_on, strict=True) or _sign(-q_on, strict=True):
+            return Verdict(PROVED, "numerator = (x - root)·Q(x) with Q of one strict sign on the whole interval "
+                           "for every admissible parameter")
+        return Verdict(UNDECIDED, "numerator = (x - root)·Q(x), but Q is not shown nonzero on the whole interval "
+                       "for every admissible parameter: the root may not be unique")
 
 
 @dataclass(frozen=True)
@@ -475,7 +776,7 @@ class All(Relation):
 
     parts: tuple[tuple[str, Relation], ...]
 
-    def check(self, domain, rng):
+    def _check(self, domain, rng):
         return combine([(label, rel.check(domain, rng)) for label, rel in self.parts])
 
 
@@ -501,16 +802,44 @@ def ArgMax(f: sp.Expr, var: sp.Symbol, value: sp.Expr, interval: tuple, sense: s
     ))
 
 
-def Induction(closed: sp.Lambda, recurrence: sp.Lambda, initial: sp.Expr, index: sp.Symbol, base: int = 0) -> All:
-    """``closed(k)`` solves ``a_k = recurrence(a_{k-1}, k)`` with ``a_base = initial``.
+#: How far past ``base + 1`` ``Induction`` looks for indices where a quantity is a constant.
+_INDUCTION_LOOKAHEAD = 8
 
-    Checked as the base case ``closed(base) = initial`` and the inductive step
-    ``closed(index) = recurrence(closed(index - 1), index)`` for symbolic ``index``.
+
+class Induction(All):
+    """``closed(k)`` solves ``a_k = recurrence(a_{k-1}, k)`` for every ``k ≥ base``, ``a_base = initial``.
+
+    Checked as the base case ``closed(base) = initial`` (on the domain at ``index = base``),
+    the step at ``index = base + 1`` on the domain specialised there, where ``β̄_{index-1}``
+    is ``β̄_0 = 1`` rather than a free quantity in (0, 1), likewise at any later index where a
+    declared quantity becomes a constant or the index's declared range has not started, and
+    the step for a symbolic ``index`` on the domain as declared (which states the generic case).
     """
-    return All((
-        ("base case", Equal(closed(base), initial)),
-        ("inductive step", Equal(closed(index), recurrence(closed(index - 1), index))),
-    ))
+
+    def __init__(self, closed: sp.Lambda, recurrence: sp.Lambda, initial: sp.Expr, index: sp.Symbol, base: int = 0):
+        object.__setattr__(self, "parts", (
+            ("base case", Equal(closed(base), initial)),
+            (f"step at {index} = {base + 1}", Equal(closed(base + 1), recurrence(closed(base), base + 1))),
+            (f"step for {index} ≥ {base + 2}", Equal(closed(index), recurrence(closed(index - 1), index))),
+        ))
+        object.__setattr__(self, "index", index)
+        object.__setattr__(self, "base", base)
+        object.__setattr__(self, "_step", lambda k: Equal(closed(k), recurrence(closed(k - 1), k)))
+
+    def _check(self, domain, rng):
+        index, base = self.index, self.base
+        (base_label, base_case), (first_label, first), (step_label, step) = self.parts
+        start = domain.integers.get(index, (base + 1, None))[0]
+        if start > base + 1 + _INDUCTION_LOOKAHEAD:
+            return Verdict(UNDECIDED, f"the range of {_name(index)} starts at {start}, far above {base + 1}: "
+                           "the steps below it are not checked")
+        verdicts = [(base_label, base_case.check(domain.specialise(index, base), rng)),
+                    (first_label, first.check(domain.specialise(index, base + 1), rng))]
+        for k in range(base + 2, base + 2 + _INDUCTION_LOOKAHEAD):
+            if domain.collapses(index, k) or k < start:
+                verdicts.append((f"step at {index} = {k}", self._step(k).check(domain.specialise(index, k), rng)))
+        verdicts.append((step_label, step.check(domain, rng)))
+        return combine(verdicts)
 
 
 # --------------------------------------------------------------------------- derivations
