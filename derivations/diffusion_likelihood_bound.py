@@ -73,20 +73,18 @@ def derivation(gap=lambda q, posterior: KL(q, posterior),
     gap_is_kl = Equal(sp.log(EVIDENCE) - elbo(), gap(Q, POSTERIOR))
     tight = Equal(sp.log(c) - elbo(tuple(c * q for q in Q.probabilities)), 0)
     gibbs_parts = gibbs.relations(Q, POSTERIOR)
+    # The steps are the two identities the theorem rests on; the claim is the theorem (the gap is
+    # a KL, Gibbs makes it ≥ 0 and 0 only at equality, and then the bound is tight), checked once.
     steps = (
         Step(importance, "importance sampling: p_θ(x_0) = Σ_{x_{1:T}} p_θ(x_0, x_{1:T}) = E_q[p_θ(x_{0:T})/q]"),
-        Step(bayes, "pointwise, for any densities: log p_θ(x_0) - log(p_θ(x_{0:T})/q) = log(q/p_θ(x_{1:T}|x_0))"),
-        Step(gap_is_kl, "take E_q of the previous line: log p_θ(x_0) - ELBO = KL(q(x_{1:T}|x_0) ‖ p_θ(x_{1:T}|x_0))"),
-        *(Step(relation, f"Gibbs: {why}") for why, relation in gibbs_parts),
-        Step(tight, "equality case: if q = p_θ(·|x_0), i.e. p_θ(x_0, x_{1:T}) = p_θ(x_0) q, the ELBO is log p_θ(x_0)"),
+        Step(bayes, "pointwise, for any densities: log p_θ(x_0) - log(p_θ(x_{0:T})/q) = log(q/p_θ(x_{1:T}|x_0)); "
+                    "E_q of it is the claim's first line"),
     )
     return Derivation(
         claim=All((
-            ("importance-sampling identity", importance),
-            ("Bayes, pointwise", bayes),
-            ("log p_θ(x_0) - ELBO = KL(q ‖ p_θ(·|x_0))", gap_is_kl),
-            *gibbs_parts,
-            ("tight at q = p_θ(·|x_0)", tight),
+            ("log p_θ(x_0) - ELBO = KL(q ‖ p_θ(·|x_0)), E_q of step 2", gap_is_kl),
+            *((f"Gibbs: {why}", relation) for why, relation in gibbs_parts),
+            ("tight at q = p_θ(·|x_0): p_θ(x_0, x_{1:T}) = p_θ(x_0) q makes the ELBO log p_θ(x_0)", tight),
         )),
         statement="log p_θ(x_0) - ELBO = KL(q(x_{1:T}|x_0) ‖ p_θ(x_{1:T}|x_0)) ≥ 0, with equality iff "
                   "q(x_{1:T}|x_0) = p_θ(x_{1:T}|x_0) (expectations checked for x_{1:T} on 3 values)",

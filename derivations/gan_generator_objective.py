@@ -13,9 +13,10 @@ equality iff ``p_g = p_r``.
 
 Scope (what the engine checks): the pointwise integrand identity for arbitrary positive
 densities; the integrated identity on discrete distributions with symbolic probabilities over
-2 and 3 atoms, all positive, where integrals are finite sums and normalisation is the definition
-``p_n = 1 - p_1 - ... - p_{n-1}``; Gibbs' inequality and its equality case on 3 atoms.  The step
-"a sum of nonnegative terms is 0 iff every term is" is argued, not checked.
+3 atoms, all positive, where integrals are finite sums and normalisation is the definition
+``p_n = 1 - p_1 - ... - p_{n-1}``; Gibbs' inequality and its equality case for any two
+distributions on 3 atoms, applied with ``q = m``.  The step "a sum of nonnegative terms is 0 iff
+every term is" is argued, not checked.
 """
 
 from __future__ import annotations
@@ -28,7 +29,6 @@ from .notation import JSD, KL, Discrete
 
 r = sp.Symbol("p_r(x)", positive=True)
 g = sp.Symbol("p_g(x)", positive=True)
-y = gibbs.y
 
 
 def _atoms(name: str, n: int) -> list[sp.Symbol]:
@@ -62,16 +62,17 @@ def _discrete(n: int, names: tuple[str, str]):
     return P, Q, {**intervals_p, **intervals_q}, {**defs_p, **defs_q}
 
 
-#: p_r and p_g on 2 atoms (a, b) and on 3 atoms (r, g); distinct letters keep the two
-#: normalisation definitions apart.
-DISCRETE = {2: _discrete(2, ("a", "b")), 3: _discrete(3, ("r", "g"))}
+#: p_r and p_g on 3 atoms (r, g); the letters keep their normalisation definitions apart from
+#: Gibbs' lemma's generic p, q.
+DISCRETE = {3: _discrete(3, ("r", "g"))}
 
 DOMAIN = Domain(
-    intervals={r: (0, sp.oo), g: (0, sp.oo), y: (0, sp.oo),
+    intervals={r: (0, sp.oo), g: (0, sp.oo), **gibbs.INTERVALS,
                **{k: v for P, Q, iv, _ in DISCRETE.values() for k, v in iv.items()}},
-    definitions={k: v for *_, defs in DISCRETE.values() for k, v in defs.items()},
+    definitions={**gibbs.DEFINITIONS, **{k: v for *_, defs in DISCRETE.values() for k, v in defs.items()}},
     hypotheses=("p_r(x) > 0, p_g(x) > 0 at every point x",
-                "discrete checks: p_r = (r_i) or (a_i), p_g = (g_i) or (b_i), all > 0 and summing to 1"),
+                "discrete checks: p_r = (r_i), p_g = (g_i) on 3 atoms, all > 0 and summing to 1; Gibbs' "
+                "lemma for any p = (p_i), q = (q_i) on 3 atoms, applied with q = m"),
 )
 
 
@@ -94,31 +95,28 @@ def derivation(value=lambda P, Q: -sp.log(4) + 2 * JSD(P, Q),
             (KL(P3, m3) + KL(Q3, m3) - sp.log(4), "both distributions sum to 1"),
             (value(P3, Q3), "JSD = ½KL(p_r‖m) + ½KL(p_g‖m)"),
         ),
-        *(Step(relation, why) for why, relation in minimum_relations(P3, Q3, m3, minimiser)),
-        Step(Equal(objective(P3, P3), -sp.log(4)), "at p_g = p_r the minimum -log 4 is attained"),
     )
     claim = All((
-        *((f"C(G) = -log 4 + 2·JSD on {n} atoms", Equal(objective(P, Q), value(P, Q)))
-          for n, (P, Q, _, _) in DISCRETE.items()),
-        *minimum_relations(P3, Q3, m3, minimiser),
+        ("C(G) = -log 4 + 2·JSD on 3 atoms", Equal(objective(P3, Q3), value(P3, Q3))),
+        *minimum_relations(minimiser),
         ("C(G) = -log 4 at p_g = p_r", Equal(objective(P3, P3), -sp.log(4))),
     ))
     return Derivation(
         claim=claim,
-        statement="for p_r, p_g on 2 or 3 atoms with positive probabilities: C(G) = max_D V(G,D) "
+        statement="for p_r, p_g on 3 atoms with positive probabilities: C(G) = max_D V(G,D) "
                   "= -log 4 + 2·JSD(p_r‖p_g) ≥ -log 4, with equality iff p_g = p_r",
         domain=DOMAIN,
         steps=steps,
     )
 
 
-def minimum_relations(P: Discrete, Q: Discrete, m: Discrete, minimiser) -> tuple[tuple[str, Relation], ...]:
-    """JSD ≥ 0 with equality iff p_g = p_r: Gibbs for both KLs to m, and m = p_r iff p_g = p_r."""
-    (kl_p, kl_p_sum), *facts = gibbs.relations(P, m)
-    (kl_q, kl_q_sum), *_ = gibbs.relations(Q, m)
+def minimum_relations(minimiser) -> tuple[tuple[str, Relation], ...]:
+    """JSD ≥ 0 with equality iff p_g = p_r: Gibbs' lemma (applied with q = m to KL(p_r‖m) and
+    KL(p_g‖m)), and m = p_r iff p_g = p_r."""
+    (kl, kl_sum), *facts = gibbs.relations()
     return (
-        (f"{kl_p}: JSD = ½KL(p_r‖m) + ½KL(p_g‖m) is a sum of such terms", kl_p_sum),
-        (kl_q, kl_q_sum),
+        (f"Gibbs, any p, q on 3 atoms: {kl}; JSD = ½KL(p_r‖m) + ½KL(p_g‖m) is a sum of such terms (q = m)",
+         kl_sum),
         *((f"{name}: each summand p φ(m/p) is ≥ 0, and 0 only where m = p", rel) for name, rel in facts),
         ("m = (p_r + p_g)/2 equals p_r iff p_g = p_r (pointwise)", UniqueRoot((r + g) / 2 - r, g, minimiser(r))),
     )

@@ -39,7 +39,16 @@ PHI_MINIMUM = ArgMax(sp.log(y) - y + 1, y, 1, (0, sp.oo))
 PHI_AT_ONE = Equal(phi(sp.Integer(1)), 0)
 
 
-def relations(P: Discrete, Q: Discrete) -> tuple[tuple[str, Relation], ...]:
+#: A generic pair of distributions on 3 atoms, for results that apply the lemma to a
+#: distribution they build (``m = (p_r + p_g)/2``) rather than re-proving it there.
+p1, p2, p3 = sp.symbols("p_1 p_2 p_3", positive=True)
+q1, q2, q3 = sp.symbols("q_1 q_2 q_3", positive=True)
+P, Q = Discrete("p", (p1, p2, p3)), Discrete("q", (q1, q2, q3))
+INTERVALS = {p1: (0, 1), p2: (0, 1 - p1), q1: (0, 1), q2: (0, 1 - q1), y: (0, sp.oo)}
+DEFINITIONS = {p3: 1 - p1 - p2, q3: 1 - q1 - q2}
+
+
+def relations(P: Discrete = P, Q: Discrete = Q) -> tuple[tuple[str, Relation], ...]:
     """The checked parts of ``KL(P‖Q) ≥ 0, = 0 iff P = Q`` (needs ``y`` in the domain)."""
     return (
         (f"KL({P.name}‖{Q.name}) = Σ {P.name}_i φ({Q.name}_i/{P.name}_i)", Equal(KL(P, Q), kl_as_phi_sum(P, Q))),

@@ -66,9 +66,10 @@ RESULTS: tuple[Result, ...] = (
         "gan.generator_objective", "The generator's objective is -log 4 + 2·JSD", "1.2",
         ("Goodfellow et al. 2014, Generative Adversarial Nets, Thm. 1",),
         "gan_generator_objective",
-        "checked for discrete p_r, p_g on 2 and 3 atoms with positive probabilities (integrals as finite "
-        "sums); Gibbs' inequality and its equality case on 3 atoms; the integrand identity pointwise for any "
-        "positive densities; \"a sum of nonnegative terms is 0 iff each is\" is argued, not checked"),
+        "checked for discrete p_r, p_g on 3 atoms with positive probabilities (integrals as finite sums); "
+        "Gibbs' inequality and its equality case for any two distributions on 3 atoms, applied with q = m; "
+        "the integrand identity pointwise for any positive densities; \"a sum of nonnegative terms is 0 "
+        "iff each is\" is argued, not checked"),
     Result.from_module(
         "gan.vanishing_gradient", "Vanishing gradients of the saturating generator loss", "1.3",
         ("Goodfellow et al. 2014, §3", "Arjovsky & Bottou 2017, Towards Principled Methods for Training GANs, Thm. 2.4"),

@@ -83,6 +83,6 @@ def test_every_result_states_its_scope_and_claims_no_more_than_it():
     for result in RESULTS:
         assert result.scope.strip(), result.id
     statements = {r.id: r.derivation().statement for r in RESULTS}
-    assert "2 or 3 atoms" in statements["gan.generator_objective"]
+    assert "3 atoms" in statements["gan.generator_objective"]
     assert "3 values" in statements["diffusion.likelihood_bound"]
     assert "every T ≥ 1" in statements["diffusion.elbo"]
