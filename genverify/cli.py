@@ -111,6 +111,9 @@ def _parser() -> argparse.ArgumentParser:
     code.add_argument("target")
     code.add_argument("submission", metavar="SUBMISSION.py")
     code.add_argument("--format", choices=FORMATS, default="text")
+    code.add_argument("--no-sandbox", action="store_true",
+                      help="run the submission without bubblewrap/seccomp (rlimits only); the "
+                           "result says so. Without it, grade-code exits 2 where no sandbox can be built")
 
     audit = sub.add_parser("audit", help="grade the homework solution's own answers")
     audit.add_argument("--json", action="store_true")

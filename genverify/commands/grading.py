@@ -77,12 +77,15 @@ def grade_code(args) -> int:
             handle.read(1)
     except OSError as exc:
         raise UsageError(f"cannot read {path}: {exc.strerror}") from None
+    from genverify.grading.code import SandboxUnavailable
     from genverify.grading.code import grade_code as run_submission
     from genverify.grading.formats import render
 
     try:
-        result = run_submission(args.target, path)
+        result = run_submission(args.target, path, sandboxed=not args.no_sandbox)
     except ValueError as exc:  # an unknown target
+        raise UsageError(str(exc)) from None
+    except SandboxUnavailable as exc:  # fail closed: never grade unisolated by accident
         raise UsageError(str(exc)) from None
     print(render(result, args.format))
     return EXIT_OK if result["verdict"] == "correct" else EXIT_FAILED
