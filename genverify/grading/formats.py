@@ -47,6 +47,8 @@ def render(result: dict, fmt: str, max_score: float = 1.0) -> str:
 
 def text(result: dict) -> str:
     lines = [f"{result['target']}: {result['verdict']} (score {result['score']:g})", result["feedback"]]
+    if result.get("read_as"):
+        lines.append(f"read as: {result['read_as']['text']}   (LaTeX: {result['read_as']['latex']})")
     if result.get("diagnosis"):
         lines.append("diagnosis: " + ", ".join(result["diagnosis"]))
     counterexample = result.get("counterexample")

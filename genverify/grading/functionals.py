@@ -25,6 +25,10 @@ class IntegralDx(sp.Function):
     def _sympystr(self, printer):
         return f"∫ {printer._print(self.args[0])} dx"
 
+    def _latex(self, printer, exp=None):
+        body = rf"\int {printer._print(self.args[0])} \, dx"
+        return body if exp is None else rf"\left({body}\right)^{{{exp}}}"
+
 
 class Expectation(sp.Function):
     """``E_{x∼p}[f(x)] = ∫ p(x) f(x) dx``; ``args = (p, f)``."""
@@ -34,6 +38,11 @@ class Expectation(sp.Function):
     def _sympystr(self, printer):
         p, f = (printer._print(a) for a in self.args)
         return f"E_{{x∼{p}}}[{f}]"
+
+    def _latex(self, printer, exp=None):
+        p, f = (printer._print(a) for a in self.args)
+        body = rf"\mathbb{{E}}_{{x \sim {p}}}\left[{f}\right]"
+        return body if exp is None else rf"\left({body}\right)^{{{exp}}}"
 
 
 class KLDivergence(sp.Function):
@@ -45,6 +54,11 @@ class KLDivergence(sp.Function):
         p, q = (printer._print(a) for a in self.args)
         return f"KL({p}‖{q})"
 
+    def _latex(self, printer, exp=None):
+        p, q = (printer._print(a) for a in self.args)
+        body = rf"\mathrm{{KL}}\left({p} \,\middle\|\, {q}\right)"
+        return body if exp is None else rf"{body}^{{{exp}}}"
+
 
 class JSDivergence(sp.Function):
     """``JSD(p‖q) = ½ KL(p‖m) + ½ KL(q‖m)``, ``m = (p+q)/2``; ``args = (p, q)``."""
@@ -54,6 +68,11 @@ class JSDivergence(sp.Function):
     def _sympystr(self, printer):
         p, q = (printer._print(a) for a in self.args)
         return f"JSD({p}‖{q})"
+
+    def _latex(self, printer, exp=None):
+        p, q = (printer._print(a) for a in self.args)
+        body = rf"\mathrm{{JSD}}\left({p} \,\middle\|\, {q}\right)"
+        return body if exp is None else rf"{body}^{{{exp}}}"
 
 
 def _integral(f: sp.Expr, atoms: list[dict]) -> sp.Expr:

@@ -116,9 +116,10 @@ class _Word(str):
 class _Build(Transformer):
     """Parse tree -> SymPy, one method per rule of ``notation.lark``."""
 
-    def __init__(self, allowed_message: str):
+    def __init__(self, allowed_message: str, used: set[str]):
         super().__init__()
         self._allowed = allowed_message
+        self._used = used
 
     def _fail(self, message: str, token=None):
         where = f" at column {token.column}" if isinstance(token, Token) and token.column else ""
@@ -277,7 +278,12 @@ class _Build(Transformer):
         return beta_bar(self._index_of(items[-1], "β̄"))
 
     def beta_tilde(self, items):
+        self._used.add("β̃")
         return posterior_variance(self._index_of(items[-1], "β̃"))
+
+    def sigma_tilde(self, items):
+        self._used.add("σ̃")
+        return sp.sqrt(posterior_variance(self._index_of(items[-1], "σ̃")))
 
     def _step_argument(self, arg):
         return arg is not None and (arg.is_Integer or arg.free_symbols and all(
@@ -287,6 +293,7 @@ class _Build(Transformer):
         head, sub, _, exponent, call = items
         if sub != "q":
             self._unknown(f"σ_{sub}", head)
+        self._used.add("σ_q")
         arg = call[0] if call else None
         if call is not None and len(call) != 1:
             self._fail("σ_q takes one step argument", head)
@@ -411,10 +418,12 @@ def _syntax_error(error: UnexpectedInput, text: str) -> ParseError:
     return ParseError("unexpected end of input")
 
 
-def parse(text: str, allowed: set[str] | None = None) -> sp.Expr:
+def parse(text: str, allowed: set[str] | None = None, used: set[str] | None = None) -> sp.Expr:
     """The SymPy expression of an answer in the course notation; ``ParseError`` otherwise.
 
-    ``allowed``: the names (as ``symbol_names`` reports them) the answer may use.
+    ``allowed``: the names (as ``symbol_names`` reports them) the answer may use.  ``used``, if
+    given, receives the notation heads the answer wrote that its expression no longer shows
+    (``σ_q``, ``σ̃``, ``β̃`` expand to the schedule), so a grader can tell a restated question.
     """
     if not isinstance(text, str):
         raise ParseError("the answer must be text")
@@ -433,7 +442,7 @@ def parse(text: str, allowed: set[str] | None = None) -> sp.Expr:
         raise ParseError(f"expression nested deeper than {MAX_DEPTH}")
     names = sorted(allowed) if allowed is not None else sorted(known_names())
     try:
-        expr = _Build("allowed: " + ", ".join(names)).transform(tree)
+        expr = _Build("allowed: " + ", ".join(names), used if used is not None else set()).transform(tree)
     except VisitError as error:
         if isinstance(error.orig_exc, ParseError):
             raise error.orig_exc from None

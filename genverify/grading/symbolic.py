@@ -6,9 +6,15 @@
    (``genverify.grading.evaluate``).  One disagreement makes the answer ``incorrect``, with that
    point as the counterexample; if the answer agrees everywhere with a catalogued mistake, the
    feedback names the mistake and the score is that mistake's partial credit.
-3. An answer that agrees everywhere is confirmed with the proof engine (``derivations.engine``)
-   where it can be: ``correct`` by method ``symbolic``; otherwise ``correct`` by method
-   ``numeric``, reporting the number of points and the tolerance.
+3. An answer that agrees everywhere is confirmed with the proof engine (``derivations.engine``):
+   ``correct`` by method ``symbolic`` only when the engine proves answer = reference.  Agreement
+   at the points without a proof is ``undecided`` (left for review), unless the course opts in
+   with ``accept_numeric``: then it is ``correct`` by method ``numeric``, reporting the points
+   and the tolerance.  At 120 digits and relative tolerance 1e-100 an offset such as
+   ``+ 10^{-20}`` or ``+ β_t^{100}`` is a disagreement, so such answers are ``incorrect``.
+An answer that uses a name standing for the answer itself (``Target.restates``: ``σ_q(t)²`` for
+the posterior variance) is ``invalid``: it restates the question.  Every verdict on a parsed
+answer carries ``read_as``, the expression as the grader read it (``genverify.grading.readback``).
 A time limit turns runaway input into ``undecided``.
 """
 
@@ -26,7 +32,8 @@ from genverify.derivations.notation import beta, beta_bar
 from genverify.grading.evaluate import RTOL, EvaluationError, Point, agree, draw_points, evaluate
 from genverify.grading.functionals import DENSITIES, expand_functionals
 from genverify.grading.limits import TimeLimitExceeded, time_limit
-from genverify.grading.parse import ParseError, parse
+from genverify.grading.parse import ParseError, parse, symbol_names
+from genverify.grading.readback import read_as
 from genverify.grading.targets import FUNCTIONALS, INPAINTING, SCHEDULE, TARGETS, M, Target, t
 
 POINTS = 24
@@ -77,10 +84,13 @@ def _result(answer_id, target_id, verdict, score, feedback, start, diagnosis=(),
 
 
 def grade_answer(target_id: str, answer: str, *, answer_id=None, seed: int = 0, points: int = POINTS,
-                 timeout: float = TIMEOUT, credits: dict[str, float] | None = None) -> dict:
+                 timeout: float = TIMEOUT, credits: dict[str, float] | None = None,
+                 accept_numeric: bool = False) -> dict:
     """The grade of ``answer`` for ``target_id`` as the design's JSON object (a dict).
 
     ``credits`` overrides the partial credit of the target's catalogued mistakes, by name.
+    ``accept_numeric``: agreement at every random point without a symbolic proof is ``correct``
+    (method ``numeric``) instead of ``undecided``.
     """
     start = time.perf_counter()
     target = lookup_target(target_id)
@@ -88,37 +98,49 @@ def grade_answer(target_id: str, answer: str, *, answer_id=None, seed: int = 0, 
         target = with_credits(target, credits)
     try:
         with time_limit(timeout):
-            return _grade(target, answer, answer_id, seed, points, start)
+            return _grade(target, answer, answer_id, seed, points, start, accept_numeric)
     except TimeLimitExceeded as exc:
         return _result(answer_id, target.id, "undecided", 0.0, f"Could not grade this answer: {exc}.", start)
     except RecursionError:
         return _result(answer_id, target.id, "invalid", 0.0, "The answer is nested too deeply to read.", start)
 
 
-def _grade(target: Target, answer: str, answer_id, seed: int, points: int, start: float) -> dict:
+def _grade(target: Target, answer: str, answer_id, seed: int, points: int, start: float,
+           accept_numeric: bool = False) -> dict:
+    heads: set[str] = set()
     try:
-        expr = parse(answer, allowed=target.allowed)
+        expr = parse(answer, allowed=target.allowed | set(target.restates), used=heads)
     except ParseError as exc:
         return _result(answer_id, target.id, "invalid", 0.0, f"Could not read the answer: {exc}", start)
+    read = read_as(expr)
+    restated = sorted(set(target.restates) & (heads | symbol_names(expr)))
+    if restated:
+        return _result(answer_id, target.id, "invalid", 0.0,
+                       f"The answer uses {target.restates[restated[0]]}, which is the quantity asked for "
+                       f"({target.description}): that restates the question. Write it in the target's variables.", start,
+                       read_as=read)
     pts, reference, mistake_values = _reference(target.id, seed, points)
     for point, expected in zip(pts, reference):
         try:
             value = evaluate(expr, point)
         except EvaluationError as exc:
-            return _incorrect(target, expr, answer_id, start, point, expected, f"undefined ({exc})")
+            return _incorrect(target, expr, answer_id, start, point, expected, f"undefined ({exc})", read)
         if not agree(value, expected):
-            return _incorrect(target, expr, answer_id, start, point, expected, value)
+            return _incorrect(target, expr, answer_id, start, point, expected, value, read)
     method, detail = _confirm(target, expr)
     if method == "symbolic":
-        feedback = "Correct: equal to the reference, proved symbolically."
-    else:
-        feedback = (f"Correct: equal to the reference at {len(pts)} random points (relative tolerance "
-                    f"{float(RTOL):g}); a symbolic proof was not found ({detail}).")
-    return _result(answer_id, target.id, "correct", 1.0, feedback, start, method=method,
-                   points=len(pts), tolerance=float(RTOL))
+        return _result(answer_id, target.id, "correct", 1.0, "Correct: equal to the reference, proved symbolically.",
+                       start, method=method, read_as=read)
+    agreement = (f"equal to the reference at {len(pts)} random points (relative tolerance {float(RTOL):g}), "
+                 f"but a symbolic proof was not found ({detail})")
+    if accept_numeric:
+        return _result(answer_id, target.id, "correct", 1.0, f"Correct: {agreement}.", start, method=method,
+                       points=len(pts), tolerance=float(RTOL), read_as=read)
+    return _result(answer_id, target.id, "undecided", 0.0, f"Left for review: {agreement}.", start,
+                   method=method, points=len(pts), tolerance=float(RTOL), read_as=read)
 
 
-def _incorrect(target, expr, answer_id, start, point, expected, actual) -> dict:
+def _incorrect(target, expr, answer_id, start, point, expected, actual, read) -> dict:
     """An incorrect verdict at ``point``, naming the catalogued mistake the answer equals, if any."""
     used = expr.free_symbols | target.reference.free_symbols
     counterexample = {"point": point.describe(used, target.kind == SCHEDULE), "expected": float(expected),
@@ -126,13 +148,13 @@ def _incorrect(target, expr, answer_id, start, point, expected, actual) -> dict:
     mistake = _diagnose(target, expr)
     if mistake is not None:
         return _result(answer_id, target.id, "incorrect", mistake.credit, mistake.feedback, start,
-                       diagnosis=[mistake.name], counterexample=counterexample, method="numeric")
+                       diagnosis=[mistake.name], counterexample=counterexample, method="numeric", read_as=read)
     shown = actual if isinstance(actual, str) else f"{float(actual):.6g}"
     where = f"at t = {point.t} " if target.kind == SCHEDULE else "at a random point "
     feedback = (f"Not equal to {target.description}: {where}the reference is "
                 f"{float(expected):.6g} but the answer gives {shown}.")
     return _result(answer_id, target.id, "incorrect", 0.0, feedback, start, counterexample=counterexample,
-                   method="numeric")
+                   method="numeric", read_as=read)
 
 
 def _diagnose(target: Target, expr: sp.Expr):

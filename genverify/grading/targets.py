@@ -9,7 +9,7 @@ student reads when their answer equals it, and the partial credit it earns.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import sympy as sp
 
@@ -49,6 +49,9 @@ class Target:
     #: σ_q and SNR are written through ``beta`` and ``beta_bar``); shown when an answer uses others.
     allowed: frozenset[str]
     mistakes: tuple[Mistake, ...]
+    #: Names that stand for the answer itself (as ``parse(..., used=)`` or ``symbol_names``
+    #: reports them), each with how to show it: an answer using one restates the question.
+    restates: dict[str, str] = field(default_factory=dict)
 
 
 SCHEDULE_NAMES = frozenset({"beta", "beta_bar", "prod", "sum", "t"})
@@ -65,7 +68,8 @@ TARGETS: dict[str, Target] = {target.id: target for target in (
          Mistake("density ratio", P_R / P_G,
                  "p_r/p_g is a density ratio, not a probability: normalise by p_r + p_g.", 0.25),
          Mistake("constant one half", sp.Rational(1, 2),
-                 "D* = 1/2 only at the equilibrium p_g = p_r; for a fixed generator it depends on x."))),
+                 "D* = 1/2 only at the equilibrium p_g = p_r; for a fixed generator it depends on x.")),
+        {"D": "D*(x)"}),
     Target(
         "gan.generator_objective", "C(G) = max_D V(G, D), the generator's objective at the optimal D",
         -sp.log(4) + 2 * JSDivergence(P_R, P_G), FUNCTIONALS,
@@ -124,7 +128,8 @@ TARGETS: dict[str, Target] = {target.id: target for target in (
          Mistake("β_t missing", (1 - beta_bar(t - 1)) / (1 - beta_bar(t)),
                  "The factor β_t is missing: the precisions 1/β_t·α_t and 1/(1-ᾱ_{t-1}) add.", 0.25),
          Mistake("standard deviation for variance", sp.sqrt(posterior_variance(t)),
-                 "That is the standard deviation; the variance has no square root.", 0.5))),
+                 "That is the standard deviation; the variance has no square root.", 0.5)),
+        {"σ_q": "σ_q(t)", "σ̃": "σ̃_t", "β̃": "β̃_t"}),
     Target(
         "diffusion.elbo_weight",
         "the weight of E‖x̂_θ(x_t) - x_0‖² in the t-th denoising term of the negative ELBO",
