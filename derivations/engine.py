@@ -1,26 +1,56 @@
-"""The proof engine: a claim, its assumptions and a chain of steps, each machine-checked.
+"""The proof engine: computer-algebra checked steps with stated side conditions, plus a
+40-digit random falsifier.
 
 A *relation* (``Equal``, ``Less``, ``LimitIs``, ``UniqueRoot``, ``ArgMax``, ``Induction``,
 ``All``) is a statement about SymPy expressions whose free quantities live in a ``Domain``.
-``Relation.check(domain, rng)`` returns a ``Verdict``:
+``Relation.check(domain, rng)`` first checks the domain itself (``Domain.side_conditions``):
+each atom's SymPy assumptions must follow from its declared interval, range or {0, 1}
+(``positive=True`` on (-1, 1) is refused), every interval must be nonempty and every definition
+must respect its quantity's interval and assumptions; a violation found at a point raises
+``DomainError``.  Then it returns a ``Verdict``:
 
-- ``proved``: a symbolic argument succeeded; ``method`` names it (``simplify``, positivity of
-  a numerator with positive coefficients, a case split over a binary mask, ``sympy.limit``...);
+- ``proved``: the relation holds at every point of the domain, by a symbolic argument that
+  ``method`` names, with its side conditions proved too (a side condition that is neither
+  proved nor refuted leaves the verdict undecided):
+
+  - ``Equal``: the difference reduces to 0 (polynomial algebra with roots and logs as
+    symbols, else ``sympy.simplify``), in every case of the binary quantities, and every
+    divisor and log argument on either side is shown nonzero on the whole domain (an identity
+    after cancelling, ``(x²-1)/(x-1) = x+1``, says nothing where ``x = 1``);
+  - ``Less``: numerator and denominator of ``rhs - lhs`` have known signs, divisors as above;
+  - ``LimitIs``: ``sympy.limit`` from the side(s) the domain allows (from the right at the
+    lower end of the variable's interval, from the left at the upper end, both inside, where
+    the two one-sided limits must agree) equals the value as an ``Equal``; a point outside the
+    interval's closure is undecided;
+  - ``UniqueRoot``: the value lies inside the interval, the expression vanishes there while its
+    denominator does not, and the numerator is ``(x - value)·Q(x)`` with ``Q`` of one strict
+    sign on the whole interval for every admissible parameter;
+  - ``ArgMax``: the value inside, the unique stationary point, one strict sign of curvature;
+  - ``Induction``: base case; the step at ``base + 1`` on the domain specialised there (where
+    ``β̄_0 = 1`` is a constant, not a quantity in (0, 1)), and at any other index where a
+    quantity becomes constant; the step for a symbolic index on the domain as declared;
+  - ``All``: every part proved.
+
 - ``refuted``: a point of the domain where the relation fails, found by evaluating both sides
-  at 40 significant digits; ``counterexample`` holds the point and both sides' values;
-- ``undecided``: no counterexample was found but SymPy could not prove it.  It is never
-  counted as proved.
+  at 40 significant digits (a relative disagreement above 1e-25); ``counterexample`` holds the
+  point and both sides' values;
+- ``undecided``: no counterexample was found but no proof either.  It is never counted as
+  proved; a falsehood that no random point exposes (a relative error of 1e-30, a failure only
+  at ``p_r = p_g``) lands here.
 
 Points are searched first because a wrong formula is refuted in milliseconds, while SymPy's
-simplification of a false identity can take long and proves nothing.
+simplification of a false identity can take long and proves nothing.  The search is a
+falsifier, never a proof: agreement at every point gives at best undecided.
 
 Symbolic checks replace each quantity with an open interval ``(lo, hi)`` by
 ``lo + (hi - lo)·u/(1+u)`` with ``u > 0`` a fresh positive symbol (``lo + u`` when
-``hi = ∞``).  The map is a bijection onto the interval, so an identity or inequality proved
-for all ``u > 0`` holds on the whole domain; and it lets SymPy see, say, that ``1 - β_t > 0``,
-which its assumption system cannot express directly.
+``hi = ∞``).  The map is a bijection onto the interval (given ``lo < hi``, a side condition),
+so an identity or inequality proved for all ``u > 0`` holds on the whole domain; and it lets
+SymPy see, say, that ``1 - β_t > 0``, which its assumption system cannot express directly.
+Integer ranges become integer symbols with the sign the range implies (``{0..N}``:
+nonnegative).  What is trusted: SymPy's simplification, sign and limit routines, applied to
+fresh symbols that carry only the assumptions the domain implies.
 """
-
 from __future__ import annotations
 
 import functools
@@ -519,6 +549,40 @@ def _sign(expr: sp.Expr, strict: bool) -> str | None:
     return None
 
 
+def _vanishing(exprs: Sequence[sp.Expr], domain: Domain) -> list[sp.Expr]:
+    """The divisors and log arguments in ``exprs`` not shown nonzero on the whole domain.
+
+    An identity proved after cancelling, ``(x²-1)/(x-1) = x+1``, says nothing where a divisor
+    vanishes; a verdict about the whole domain needs every divisor nonzero there.
+    """
+    bases = set()
+    for e in exprs:
+        bases |= {b.base for b in e.atoms(sp.Pow) if b.exp.is_negative}
+        bases |= {arg.args[0] for arg in e.atoms(sp.log)}
+    key = domain._key()
+    out = []
+    for base in bases:
+        if (key, base) not in _NONZERO:
+            _NONZERO[(key, base)] = base.is_zero is False or any(
+                _sign(base.xreplace(m), strict=True) or _sign(-base.xreplace(m), strict=True)
+                for m in domain.symbolic_maps())
+        if not _NONZERO[(key, base)]:
+            out.append(base)
+    return out
+
+
+#: Whether a divisor was shown nonzero on a domain (``_vanishing``), per (domain, divisor).
+_NONZERO: dict = {}
+
+
+def _undefined_somewhere(exprs, domain) -> Verdict | None:
+    vanishing = _vanishing(exprs, domain)
+    if vanishing:
+        return Verdict(UNDECIDED, "not shown nonzero on the whole domain (a divisor or log argument): "
+                       + ", ".join(sorted(sp.sstr(v) for v in vanishing)))
+    return None
+
+
 # --------------------------------------------------------------------------- relations
 
 
@@ -603,6 +667,9 @@ class Equal(Relation):
             method = _is_zero([difference.xreplace(m) for m in domain.symbolic_maps()])
             if method is None:
                 return Verdict(UNDECIDED, "no counterexample, but SymPy could not simplify the difference to 0")
+            undefined = _undefined_somewhere([lhs.xreplace(case), rhs.xreplace(case)], domain)
+            if undefined:
+                return Verdict(UNDECIDED, f"both sides agree ({method}) where defined, but " + undefined.method)
             methods.append(method)
         method = "; ".join(dict.fromkeys(methods))
         if domain.binary:
@@ -636,6 +703,9 @@ class Less(Relation):
             method = next(filter(None, (_sign(gap_case.xreplace(m), self.strict) for m in domain.symbolic_maps())), None)
             if method is None:
                 return Verdict(UNDECIDED, "no counterexample, but SymPy could not establish the sign")
+            undefined = _undefined_somewhere([gap_case], domain)
+            if undefined:
+                return Verdict(UNDECIDED, f"the sign holds ({method}) where defined, but " + undefined.method)
             methods.append(method)
         return Verdict(PROVED, "; ".join(dict.fromkeys(methods)))
 

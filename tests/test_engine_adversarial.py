@@ -34,6 +34,7 @@ t = sp.Symbol("t", integer=True, positive=True)
 x_0 = sp.Symbol("x_0", real=True)
 acc = sp.Symbol("acc")
 r1, r2, r3 = sp.symbols("r1 r2 r3", positive=True)
+z = sp.Symbol("z", real=True)
 
 REALS = Domain(intervals={x: (-sp.oo, sp.oo), b: (-sp.oo, sp.oo), c: (-sp.oo, sp.oo), y: (0, sp.oo),
                           p: (0, 1), a: (0, sp.oo)})
@@ -72,6 +73,8 @@ FALSE = [
     ("(x²)^{3/2} = x³, x real", Equal((x**2) ** sp.Rational(3, 2), x**3), REALS),
     ("log(x²) = 2 log x, x real", Equal(sp.log(x**2), 2 * sp.log(x)), REALS),
     ("|x| = x, x real", Equal(sp.Abs(x), x), REALS),
+    ("cancelled divisor: (x²-1)/(x-1) = x + 1 on ℝ (undefined at 1)", Equal((x**2 - 1) / (x - 1), x + 1), REALS),
+    ("log(x²) = 2 log|x| on ℝ (undefined at 0)", Equal(sp.log(x**2), 2 * sp.log(sp.Abs(x))), REALS),
     ("atan(1/x) = π/2 - atan x, x real", Equal(sp.atan(1 / x), sp.pi / 2 - sp.atan(x)), REALS),
     ("tiny relative error: x = x(1 + 10⁻³⁰)", Equal(x, x * (1 + sp.Rational(1, 10**30))), REALS),
     ("near-integer: e^{π√163} = 640320³ + 744", Equal(sp.exp(sp.pi * sp.sqrt(163)), sp.Integer(640320) ** 3 + 744),
@@ -85,6 +88,7 @@ FALSE = [
     ("strict where only ≤ holds: p(1-p) < 1/4", Less(p * (1 - p), sp.Rational(1, 4)), UNIT),
     ("strict where only ≤ holds: (x-1)² > 0", Less(0, (x - 1) ** 2), REALS),
     ("1/x > 0 for real x", Less(0, 1 / x), REALS),
+    ("cancelled divisor: (x²-1)/(x-1) - x > 0 on ℝ (undefined at 1)", Less(0, (x**2 - 1) / (x - 1) - x), REALS),
     ("log(1+y) < y/(1+y)", Less(sp.log(1 + y), y / (1 + y)), REALS),
     ("tiny relative error: x < x(1 + 10⁻³⁰) for real x", Less(x, x * (1 + sp.Rational(1, 10**30))), REALS),
     ("Arjovsky–Bottou with 1+ε: ε/(1-ε) < ε/(1+ε)", Less(eps / (1 - eps), eps / (1 + eps)), BOUND),
@@ -138,6 +142,8 @@ FALSE = [
 TRUE = [
     ("(x+1)² = x² + 2x + 1", Equal((x + 1) ** 2, x**2 + 2 * x + 1), REALS),
     ("√(y²) = y for y > 0", Equal(sp.sqrt(y**2), y), REALS),
+    ("(z²-1)/(z-1) = z + 1 on (1, ∞), where z - 1 ≠ 0", Equal((z**2 - 1) / (z - 1), z + 1),
+     Domain(intervals={z: (1, sp.oo)})),
     ("log((1-p)y) = log(1-p) + log y on (0, 1)", Equal(sp.log((1 - p) * y), sp.log(1 - p) + sp.log(y)), REALS),
     ("1 - β̄_t = β_t + (1-β_t)(1 - β̄_{t-1})", Equal(1 - beta_bar(t), beta(t) + (1 - beta(t)) * (1 - beta_bar(t - 1))),
      SCHEDULE),
@@ -169,7 +175,6 @@ TRUE = [
 ]
 
 q = sp.Symbol("q", positive=True)
-z = sp.Symbol("z", real=True)
 INCONSISTENT = [
     ("definition outside the interval: x := -1 with x ∈ (0, 1)",
      Less(x, 0), Domain(intervals={x: (0, 1)}, definitions={x: -1})),
