@@ -53,6 +53,7 @@ from __future__ import annotations
 
 import math
 import re
+from functools import lru_cache
 from importlib import resources
 
 import sympy as sp
@@ -61,8 +62,10 @@ from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedInput, \
     UnexpectedToken, VisitError
 
 from genverify.derivations.notation import beta, beta_bar, posterior_variance, snr
+from genverify.grading.errors import ParseError
 from genverify.grading.functionals import P_G, P_R, Expectation, IntegralDx, JSDivergence, \
     KLDivergence
+from genverify.grading.surface import strip_surface
 
 MAX_LENGTH = 2000
 MAX_DEPTH = 60
@@ -81,16 +84,17 @@ _SUB_WORDS = {"known": "known", "data": "data", "theta": "θ", "θ": "θ", "\\th
 _HAT_X = sp.Symbol("x̂_θ(x_t)", real=True)
 _S_THETA = sp.Symbol("s_θ(x)", real=True)
 _D = sp.Symbol("D", positive=True)
+#: ``p_r`` (data) and ``p_g`` (model, generator) as students subscript them.
+_DATA_SUBSCRIPTS = frozenset({"r", "R", "data", "real"})
+_MODEL_SUBSCRIPTS = frozenset({"g", "G", "model", "fake", "θ"})
+#: ``\cdots`` between written-out factors, replaced by a product (``_expand_ellipses``).
+_ELLIPSIS = sp.Symbol("⋯")
 
 _FUNCTION_NAMES = {beta: "beta", beta_bar: "beta_bar", sp.Product: "prod", sp.Sum: "sum",
                    IntegralDx: "integral", Expectation: "E", KLDivergence: "KL",
                    JSDivergence: "JSD"}
 _SYMBOL_NAMES = ("t", "x", "x_t", "x_0", "x_{t-1}", "x_known", "M", _HAT_X.name, _S_THETA.name,
                  P_R.name, P_G.name, "D")
-
-
-class ParseError(ValueError):
-    """An answer that is not in the notation; the message is one line naming the problem."""
 
 
 def known_names() -> tuple[str, ...]:
@@ -132,7 +136,7 @@ class _Build(Transformer):
     # -- subscripts ------------------------------------------------------------------------
     def sub_word(self, items):
         token = items[0]
-        text = "KL" if token.type == "KL" else self._word_text(token)
+        text = {"KL": "KL", "JSD": "JS"}.get(token.type) or self._word_text(token)
         word = _Word(_SUB_WORDS.get(text, text))
         word.token = token
         return word
@@ -312,11 +316,21 @@ class _Build(Transformer):
 
     def density(self, items):
         sub = items[1]
-        if sub == "r" or sub == "data":
+        if sub in _DATA_SUBSCRIPTS:
             return P_R
-        if sub == "g":
+        if sub in _MODEL_SUBSCRIPTS:
             return P_G
         self._unknown(f"p_{sub}", items[0])
+
+    def score(self, items):
+        # ∇_x log p(x) is the prior's score, which the course writes s_θ(x).
+        return _S_THETA
+
+    def ellipsis(self, items):
+        return _ELLIPSIS
+
+    def identity(self, items):
+        return sp.Integer(1)
 
     def discriminator(self, items):
         return _D
@@ -377,8 +391,44 @@ class _Build(Transformer):
         return items[0]
 
 
-_GRAMMAR = resources.files("genverify.grading").joinpath("notation.lark").read_text("utf-8")
-_PARSER = Lark(_GRAMMAR, parser="lalr", lexer="basic", maybe_placeholders=True)
+@lru_cache(maxsize=1)
+def _parser() -> Lark:
+    """The LALR parser of ``notation.lark``, built at the first answer (not at import: listing
+    targets or printing ``--help`` needs no grammar)."""
+    grammar = resources.files("genverify.grading").joinpath("notation.lark").read_text("utf-8")
+    return Lark(grammar, parser="lalr", lexer="basic", maybe_placeholders=True)
+
+
+def _expand_ellipses(expr: sp.Expr) -> sp.Expr:
+    """``f(a) f(a+1) ⋯ f(n)`` (a ``\\cdots`` between factors) → ``∏_{i=a}^{n} f(i)``.
+
+    The last factor gives the pattern: its schedule entries share one index ``n`` (``t``,
+    ``t-1``); the written-out first factors must be that pattern at a, a+1, ... in order.
+    """
+    def rewrite(product: sp.Expr) -> sp.Expr:
+        factors = [f for f in sp.Mul.make_args(product) if f != _ELLIPSIS]
+        indexed = [f for f in factors if f.atoms(beta, beta_bar)]
+        others = [f for f in factors if not f.atoms(beta, beta_bar)]
+        last = [f for f in indexed if any(not a.args[0].is_Integer for a in f.atoms(beta, beta_bar))]
+        first = [f for f in indexed if f not in last]
+        if len(last) != 1 or not first or len({a.args[0] for a in last[0].atoms(beta, beta_bar)}) != 1:
+            raise ParseError(_ELLIPSIS_HELP)
+        i = sp.Symbol("i", integer=True, positive=True)
+        pattern = last[0].xreplace({a: a.func(i) for a in last[0].atoms(beta, beta_bar)})
+        upper = next(iter(last[0].atoms(beta, beta_bar))).args[0]
+        lows = sorted(int(next(iter(f.atoms(beta, beta_bar))).args[0]) for f in first)
+        if any(pattern.xreplace({i: k}) not in first for k in range(lows[0], lows[0] + len(first))):
+            raise ParseError(_ELLIPSIS_HELP)
+        return sp.Product(pattern, (i, lows[0], upper)) * sp.Mul(*others)
+
+    expanded = expr.replace(lambda e: e.is_Mul and _ELLIPSIS in e.args, rewrite)
+    if expanded.has(_ELLIPSIS):
+        raise ParseError("\\cdots is read only between the factors of a product: " + _ELLIPSIS_HELP)
+    return expanded
+
+
+_ELLIPSIS_HELP = (r"write the first factors and the last around \cdots, as in "
+                  r"(1-\beta_1)(1-\beta_2)\cdots(1-\beta_t), or use \prod_{i=1}^{t}")
 
 
 def _check_brackets(text: str) -> None:
@@ -432,8 +482,11 @@ def parse(text: str, allowed: set[str] | None = None, used: set[str] | None = No
     if not text.strip():
         raise ParseError("empty answer")
     _check_brackets(text)
+    text = strip_surface(text)
+    if not text.strip():
+        raise ParseError("empty answer")
     try:
-        tree = _PARSER.parse(text)
+        tree = _parser().parse(text)
     except UnexpectedInput as error:
         raise _syntax_error(error, text) from None
     except LarkError as error:
@@ -451,6 +504,7 @@ def parse(text: str, allowed: set[str] | None = None, used: set[str] | None = No
         raise ParseError(f"expression nested deeper than {MAX_DEPTH}") from None
     if not isinstance(expr, sp.Expr):
         raise ParseError("the answer is not an expression")
+    expr = _expand_ellipses(expr)
     stray = sorted(s.name for s in expr.free_symbols if s.name.startswith("\\"))
     if stray:
         raise ParseError(f"unknown symbol '{stray[0]}' ({'allowed: ' + ', '.join(names)})")
