@@ -18,20 +18,25 @@ from dataclasses import dataclass
 import numpy as np
 from tqdm import tqdm
 
-from genverify.derivations.engine import Report, StepReport, Verdict, check
+from genverify.derivations.engine import Derivation, Report, StepReport, Verdict, check
 from genverify.numeric.crosschecks import CHECKS, PROFILES, REFERENCE, CrossCheck, Outcome
-from genverify.registry import BY_ID, Result
+from genverify.registry import Result
 
 #: Worker processes of ``genverify check``: the proofs are CPU-bound SymPy, one per core of a
 #: two-core machine.
 PROCESSES = 2
 
 
+#: The derivations being checked, by result id: set by ``check_results`` before the workers fork,
+#: so they inherit the parent's objects (imports and SymPy's cache included) instead of building
+#: their own, and each report pairs its verdicts with the very derivation that was checked.
+_DERIVATIONS: dict[str, Derivation] = {}
+
+
 @dataclass(frozen=True)
 class _Proof:
-    """What a worker sends back: verdicts and timings only.  Derivations hold SymPy objects
-    (fresh ``Dummy`` symbols, custom ``Basic`` subclasses) that do not survive pickling, so the
-    parent pairs these with a derivation it builds itself."""
+    """What a worker sends back: verdicts and timings only (derivations hold SymPy objects, fresh
+    ``Dummy`` symbols and custom ``Basic`` subclasses, that do not survive pickling)."""
 
     steps: tuple[tuple[Verdict, float], ...]
     claim: Verdict
@@ -39,7 +44,7 @@ class _Proof:
 
 
 def _prove(result_id: str, rng: np.random.Generator) -> _Proof:
-    report = check(BY_ID[result_id].derivation(), rng)
+    report = check(_DERIVATIONS[result_id], rng)
     return _Proof(tuple((s.verdict, s.seconds) for s in report.steps), report.claim, report.seconds)
 
 
@@ -47,10 +52,7 @@ def _cross_check(index: int, rng: np.random.Generator, n: int) -> Outcome:
     return CHECKS[index].run(REFERENCE, rng, n)
 
 
-def _report(result: Result, proof: _Proof) -> Report:
-    derivation = result.derivation()
-    if len(derivation.steps) != len(proof.steps):
-        raise RuntimeError(f"{result.id}: the derivation built in the worker has another number of steps")
+def _report(derivation: Derivation, proof: _Proof) -> Report:
     steps = tuple(StepReport(step, verdict, seconds) for step, (verdict, seconds) in zip(derivation.steps, proof.steps))
     return Report(derivation, steps, proof.claim, proof.seconds)
 
@@ -68,16 +70,19 @@ class _InProcess:
 
 
 def check_results(results: list[Result], seed: int, profile: str, progress: bool = True,
-                  processes: int = PROCESSES
+                  processes: int | None = None
                   ) -> tuple[list[Report], list[tuple[CrossCheck, Outcome]], np.random.Generator]:
     """Each result's proof report, each cross-check's outcome (in registry order), and a
     generator for further engine checks (the docs refute the mutants with it).
 
     The seed splits into one stream for the proofs, one for the cross-checks and one returned;
     each proof and each cross-check gets its own child, so adding one does not change the
-    others' draws, and ``processes`` changes the speed, never a verdict.
+    others' draws, and ``processes`` (default ``PROCESSES``) changes the speed, never a verdict.
     """
+    processes = PROCESSES if processes is None else processes
     proof_rng, mc_rng, further_rng = np.random.default_rng(seed).spawn(3)
+    _DERIVATIONS.clear()
+    _DERIVATIONS.update((r.id, r.derivation()) for r in results)
     checks = [c for result in results for c in result.crosschecks]
     n = PROFILES[profile]
     # Forked workers inherit the imported SymPy and registry; a fresh interpreter per worker
@@ -93,7 +98,7 @@ def check_results(results: list[Result], seed: int, profile: str, progress: bool
                   disable=None if progress else True) as bar:
             for future in [*proofs, *outcomes]:
                 future.add_done_callback(lambda _: bar.update())
-            reports = [_report(r, f.result()) for r, f in zip(results, proofs)]
+            reports = [_report(_DERIVATIONS[r.id], f.result()) for r, f in zip(results, proofs)]
             outcomes = [(c, f.result()) for c, f in zip(checks, outcomes)]
     finally:
         pool.shutdown()
