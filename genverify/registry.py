@@ -81,12 +81,15 @@ RESULTS: tuple[Result, ...] = (
         "diffusion.forward_marginal", "Closed-form forward marginal q(x_t | x_0)", "2.3",
         ("Ho et al. 2020, Denoising Diffusion Probabilistic Models, eq. 4",),
         "diffusion_forward_marginal",
-        "symbolic t and schedule (induction on t); one coordinate (covariances are multiples of I)"),
+        "symbolic t and schedule (induction on t); one coordinate (covariances are multiples of I); the "
+        "mean and variance recursions are checked, that x_t is Gaussian (a sum of independent Gaussians) is "
+        "argued, not checked"),
     Result.from_module(
         "diffusion.posterior", "Forward posterior q(x_{t-1} | x_t, x_0)", "2.4",
         ("Ho et al. 2020, eqs. 6-7", "Chan 2024, Tutorial on Diffusion Models for Imaging and Vision, §2.2"),
         "diffusion_posterior",
-        "symbolic t and schedule; one coordinate (covariances are multiples of I)"),
+        "symbolic t ≥ 2 and schedule (at t = 1, σ̃_1² = 0: the posterior is the point mass at x_0); one "
+        "coordinate (covariances are multiples of I); the Gaussian log-densities are checked to agree exactly"),
     Result.from_module(
         "diffusion.elbo", "ELBO decomposition and the weight of each denoising term", "2.1",
         ("Ho et al. 2020, eqs. 5 and 8", "Luo 2022, Understanding Diffusion Models: A Unified Perspective",
