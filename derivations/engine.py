@@ -760,7 +760,7 @@ class LimitIs(Relation):
                 return Verdict(UNDECIDED, f"sympy.limit {side} failed: {exc}")
             if limit.has(sp.Limit, sp.AccumBounds, sp.nan, sp.zoo):
                 return Verdict(UNDECIDED, f"sympy.limit {side} returned no definite value ({sp.sstr(limit)})")
-            parts.append((f"limit {side} is {sp.sstr(limit)}", self._compare(limit, inner, rng)))
+            parts.append((f"limit {side} is {sp.sstr(limit)}", self._compare(limit, side, inner, rng)))
         return combine(parts)
 
     def _directions(self, interval, inner: Domain, rng) -> tuple[str, ...] | Verdict:
@@ -782,17 +782,18 @@ class LimitIs(Relation):
                            f"{_name(self.var)}: {combine(inside).method}")
         return ("+", "-")
 
-    def _compare(self, limit: sp.Expr, inner: Domain, rng) -> Verdict:
+    def _compare(self, limit: sp.Expr, side: str, inner: Domain, rng) -> Verdict:
         value = sp.sympify(self.value)
         if limit.is_infinite or value.is_infinite:
             if limit == value:
-                return Verdict(PROVED, f"sympy.limit gives {sp.sstr(limit)}")
+                return Verdict(PROVED, f"sympy.limit {side} gives {sp.sstr(limit)}")
             if limit.is_number and value.is_number:
                 return Verdict(REFUTED, "the limit differs from the claimed value",
                                {"limit": sp.sstr(limit), "claimed": sp.sstr(value)})
-            return Verdict(UNDECIDED, f"sympy.limit gives {sp.sstr(limit)}, not recognised as {sp.sstr(value)}")
+            return Verdict(UNDECIDED, f"sympy.limit {side} gives {sp.sstr(limit)}, not recognised as {sp.sstr(value)}")
         verdict = Equal(limit, value).check(inner, rng)
-        return Verdict(verdict.status, f"sympy.limit gives {sp.sstr(limit)}; {verdict.method}", verdict.counterexample)
+        return Verdict(verdict.status, f"sympy.limit {side} gives {sp.sstr(limit)}; {verdict.method}",
+                       verdict.counterexample)
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,8 @@ import pytest
 import sympy as sp
 
 from genverify.derivations.engine import (
-    PROVED, REFUTED, UNDECIDED, All, ArgMax, Derivation, Domain, Equal, Induction, Less, LimitIs, Step,
-    UniqueRoot, chain, check,
+    PROVED, REFUTED, UNDECIDED, All, ArgMax, Derivation, Domain, DomainError, Equal, Induction, Less, LimitIs,
+    Step, UniqueRoot, chain, check,
 )
 
 x = sp.Symbol("x", real=True)
@@ -135,3 +135,53 @@ def test_a_derivation_is_proved_only_when_every_step_and_the_claim_are():
 def test_all_names_the_failing_part():
     verdict = All((("first", Equal(x, x)), ("second", Equal(x, 2 * x)))).check(REALS, rng())
     assert verdict.status == REFUTED and verdict.method.startswith("second")
+
+
+def test_limit_direction_comes_from_the_domain():
+    u = sp.Symbol("u", positive=True)
+    unit = Domain(intervals={u: (0, 1)})
+    at_upper_end = LimitIs(1 / (1 - u), u, 1, sp.oo).check(unit, rng())
+    assert at_upper_end.status == PROVED and "from the left" in at_upper_end.method
+    assert LimitIs(1 / (1 - u), u, 1, -sp.oo).check(unit, rng()).status == REFUTED  # the outside limit
+    # Inside the interval both one-sided limits are taken; 1/x has none at 0.
+    assert LimitIs(1 / x, x, 0, sp.oo).check(REALS, rng()).status == REFUTED
+    assert LimitIs(u, u, 2, 2).check(unit, rng()).status == UNDECIDED  # outside the closure
+
+
+def test_unique_root_needs_a_nonvanishing_quotient_for_every_parameter():
+    a, b = sp.symbols("a b", positive=True)
+    d = sp.Symbol("D", positive=True)
+    dom = Domain(intervals={a: (0, sp.oo), b: (0, sp.oo), d: (0, 1)})
+    degenerate = UniqueRoot((a - b) * (d - sp.Rational(1, 2)), d, sp.Rational(1, 2)).check(dom, rng())
+    assert degenerate.status == UNDECIDED and "every admissible parameter" in degenerate.method
+    assert UniqueRoot(d - 2, d, 2).check(dom, rng()).status == REFUTED  # the root is not in (0, 1)
+
+
+def test_integer_ranges_from_zero_are_nonnegative():
+    count = sp.Symbol("c", integer=True)
+    assert Equal(sp.Abs(count), count).check(Domain(integers={count: (0, 9)}), rng()).status == PROVED
+
+
+def test_induction_checks_the_first_step_where_beta_bar_is_one():
+    from genverify.derivations.notation import beta, beta_bar, beta_bar_recursion
+
+    t = sp.Symbol("t", integer=True, positive=True)
+    k = sp.Symbol("k", integer=True)
+    schedule = Domain(intervals={beta(t): (0, 1), beta_bar(t - 1): (0, 1)},
+                      definitions={beta_bar(t): beta_bar_recursion(t)})
+    step = sp.Lambda((m, k), (1 - beta(k)) * m + beta(k))
+    proved = Induction(sp.Lambda(k, 1 - beta_bar(k)), step, 0, t).check(schedule, rng())
+    assert proved.status == PROVED
+    # A recurrence that is 0/0 at t = 1 only (β̄_0 = 1): the generic step alone would pass.
+    singular = sp.Lambda((m, k), step(m, k) * (beta_bar(k - 1) - beta_bar(k - 1) ** 2)
+                         / (beta_bar(k - 1) * (1 - beta_bar(k - 1))))
+    verdict = Induction(sp.Lambda(k, 1 - beta_bar(k)), singular, 0, t).check(schedule, rng())
+    assert verdict.status != PROVED and "step at t = 1" in verdict.method
+
+
+def test_inconsistent_domains_raise():
+    z = sp.Symbol("z", positive=True)
+    with pytest.raises(DomainError, match="created with"):
+        Equal(sp.sqrt(z**2), z).check(Domain(intervals={z: (-1, 1)}), rng())
+    with pytest.raises(DomainError, match="fails at"):
+        Less(x, 0).check(Domain(intervals={x: (0, 1)}, definitions={x: -1}), rng())
