@@ -336,7 +336,7 @@ class Sandbox:
             for fd in inherited:
                 os.close(fd)
             self.close()
-            raise SandboxUnavailable(f"cannot start {command[0]}: {exc.strerror}") from None
+            raise SandboxUnavailable(f"cannot start {command[0]} ({exc.strerror}); {_FIX}") from None
         for fd in inherited:
             os.close(fd)
         os.set_blocking(self.request, False)
@@ -357,6 +357,9 @@ class Sandbox:
         if ready != bytes(8):
             self.close()
             raise SandboxUnavailable(f"the grading child sent {ready!r} before it was ready")
+        # From here on stderr could only carry the submission's writes (through the sandbox
+        # init's descriptor): closing it makes them fail with EPIPE.
+        self.process.stderr.close()
 
     def _await_setup(self) -> None:
         """bwrap writes ``{"child-pid": N}`` once the sandbox is built; EOF before it is a failure.
