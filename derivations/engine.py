@@ -865,26 +865,40 @@ class All(Relation):
         return combine([(label, rel.check(domain, rng)) for label, rel in self.parts])
 
 
-def ArgMax(f: sp.Expr, var: sp.Symbol, value: sp.Expr, interval: tuple, sense: str = "max") -> All:
+class ArgMax(All):
     """``value`` is the unique maximiser (``sense="min"``: minimiser) of ``f`` over ``interval``.
 
     Sufficient conditions, each checked: the value lies inside the open interval, the
     derivative's only zero there is the value, and the second derivative has one strict sign
-    on the whole interval (strict concavity, resp. convexity).
+    on the whole interval (strict concavity, resp. convexity).  The last two are checked on
+    ``var``'s declared interval, so that must be ``interval`` itself: a claim over (0, 3)
+    checked on a domain declaring (0, ½) is undecided, never proved.
     """
-    lo, hi = map(sp.sympify, interval)
-    f1, f2 = sp.diff(f, var), sp.diff(f, var, 2)
-    curvature = Less(f2, 0) if sense == "max" else Less(0, f2)
-    inside = []
-    if lo.is_finite:
-        inside.append(("lower end below the value", Less(lo, value)))
-    if hi.is_finite:
-        inside.append(("value below the upper end", Less(value, hi)))
-    return All((
-        *inside,
-        ("stationary point", UniqueRoot(f1, var, value)),
-        ("concave" if sense == "max" else "convex", curvature),
-    ))
+
+    def __init__(self, f: sp.Expr, var: sp.Symbol, value: sp.Expr, interval: tuple, sense: str = "max"):
+        lo, hi = map(sp.sympify, interval)
+        f1, f2 = sp.diff(f, var), sp.diff(f, var, 2)
+        curvature = Less(f2, 0) if sense == "max" else Less(0, f2)
+        inside = []
+        if lo.is_finite:
+            inside.append(("lower end below the value", Less(lo, value)))
+        if hi.is_finite:
+            inside.append(("value below the upper end", Less(value, hi)))
+        object.__setattr__(self, "parts", (
+            *inside,
+            ("stationary point", UniqueRoot(f1, var, value)),
+            ("concave" if sense == "max" else "convex", curvature),
+        ))
+        object.__setattr__(self, "var", var)
+        object.__setattr__(self, "interval", (lo, hi))
+
+    def _check(self, domain, rng):
+        declared = domain.interval(self.var) if self.var in domain.intervals else None
+        if declared is None or any(not _same(a, b) for a, b in zip(declared, self.interval)):
+            shown = "undeclared" if declared is None else f"declared on ({sp.sstr(declared[0])}, {sp.sstr(declared[1])})"
+            return Verdict(UNDECIDED, f"the claim is over ({sp.sstr(self.interval[0])}, {sp.sstr(self.interval[1])}) "
+                           f"but {_name(self.var)} is {shown}")
+        return super()._check(domain, rng)
 
 
 #: How far past ``base + 1`` ``Induction`` looks for indices where a quantity is a constant.

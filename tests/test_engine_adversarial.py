@@ -124,6 +124,9 @@ FALSE = [
     ("maximum of c·D(1-D) at ½ for real c (sign of c)", ArgMax(c * D * (1 - D), D, sp.Rational(1, 2), (0, 1)),
      Domain(intervals={c: (-sp.oo, sp.oo), D: (0, 1)})),
     ("argmax of log y - y at y = 2", ArgMax(sp.log(y) - y, y, 2, (0, sp.oo)), REALS),
+    ("argmax claimed over (0, 3), checked where D is declared on (0, ½)",
+     ArgMax(D**3 / 3 - sp.Rational(7, 8) * D**2 + sp.Rational(3, 8) * D, D, sp.Rational(1, 4), (0, 3)),
+     Domain(intervals={D: (0, sp.Rational(1, 2))})),
     # Induction
     ("variance closed form β̄_t instead of 1 - β̄_t", Induction(sp.Lambda(k, beta_bar(k)), VARIANCE_STEP, 0, t),
      SCHEDULE),
