@@ -160,4 +160,128 @@ CORPUS = [
     ("diffusion.likelihood_bound", r"\mathrm{JSD}(p_r\|p_g)", INCORRECT, "JSD for KL"),
     ("diffusion.likelihood_bound", r"2 D_{KL}(p_r\|p_g)", INCORRECT, None),
     ("diffusion.likelihood_bound", r"\int p_g \log \frac{p_r}{p_g} dx", INCORRECT, None),
+
+    # --- forms students type that the parser once rejected (issue 11), right and wrong
+    ("gan.optimal_discriminator", r"\frac{P_r(x)}{P_r(x)+P_g(x)}", CORRECT, None),
+    ("gan.optimal_discriminator", r"\frac{P_g(x)}{P_r(x)+P_g(x)}", INCORRECT, "p_r and p_g swapped"),
+    ("gan.optimal_discriminator", r"\frac{p_{\rm data}(x)}{p_{\rm data}(x)+p_{model}(x)}", CORRECT, None),
+    ("gan.optimal_discriminator", r"\frac{p_{model}}{p_{data}+p_{model}}", INCORRECT, "p_r and p_g swapped"),
+    ("gan.optimal_discriminator", r"\frac{p_{real}}{p_{real}+p_{fake}}", CORRECT, None),
+    ("gan.optimal_discriminator", r"\frac{p_{real}}{p_{fake}}", INCORRECT, "density ratio"),
+    ("gan.optimal_discriminator", r"\frac{p_{data}}{p_{data}+p_G}", CORRECT, None),
+    ("gan.optimal_discriminator", r"\frac{p_G}{p_{data}}", INCORRECT, None),
+    ("gan.optimal_discriminator", r"\frac{p_r}{p_r+p_g} + 10^{-20}", INCORRECT, None),
+    ("gan.optimal_discriminator", r"D^*(x)", INVALID, None),
+    ("gan.optimal_discriminator", r"D(x)", INVALID, None),
+    ("gan.optimal_discriminator", r"\frac{p_r}{p_r+p_g} = \frac{1}{1+p_g/p_r}", INVALID, None),
+    ("gan.generator_objective", r"-\log 4 + 2\,JS(p_r, p_g)", CORRECT, None),
+    ("gan.generator_objective", r"-\log 4 + JS(p_r, p_g)", INCORRECT, "factor 2 on the JSD dropped"),
+    ("gan.generator_objective", r"2\mathrm{JS}(P_r\|P_g) - \log 4", CORRECT, None),
+    ("gan.generator_objective", r"-\log 4 + 2\,\mathrm{JSD}\left(p_r \middle\| p_g\right)", CORRECT, None),
+    ("gan.generator_objective", r"\log 4 + 2\,\mathrm{JSD}\left(p_r \middle\| p_g\right)", INCORRECT, "sign of log 4"),
+    ("gan.generator_objective", r"-\log 4 + 2 D_{JS}(p_{data}\|p_g)", CORRECT, None),
+    ("gan.generator_objective", r"-\log 4 + 2 D_{KL}\left(p_r \middle\| p_g\right)", INCORRECT, "KL(p_r‖p_g) for the JSD"),
+    ("gan.generator_objective", r"-\log 4 + 2\,\mathrm{JSD}(p_r\|p_g) + 10^{-20}", INCORRECT, None),
+    ("diffusion.forward_mean_coef", r"\sqrt{\Pi_{i=1}^t \alpha_i}", CORRECT, None),
+    ("diffusion.forward_mean_coef", r"\Pi_{i=1}^t \alpha_i", INCORRECT, "missing square root"),
+    ("diffusion.forward_mean_coef", r"\sqrt{\prod\limits_{i=1}^{t}\alpha_i}", CORRECT, None),
+    ("diffusion.forward_mean_coef", r"\prod\limits_{i=1}^{t}\alpha_i", INCORRECT, "missing square root"),
+    ("diffusion.forward_mean_coef", r"\sqrt{\alpha_1\alpha_2\cdots\alpha_t}", CORRECT, None),
+    ("diffusion.forward_mean_coef", r"\sqrt{\alpha_1\alpha_2\cdots\alpha_{t-1}}", INCORRECT, "t-1 for t"),
+    ("diffusion.forward_mean_coef", r"\sqrt{(1-\beta_1)(1-\beta_2)\cdots(1-\beta_t)}", CORRECT, None),
+    ("diffusion.forward_mean_coef", r"\sqrt{1-\beta_1}\sqrt{1-\beta_2}\cdots\sqrt{1-\beta_t}", CORRECT, None),
+    ("diffusion.forward_mean_coef", "sqrt(alpha_bar_t)", CORRECT, None),
+    ("diffusion.forward_mean_coef", "alpha_bar_t", INCORRECT, "missing square root"),
+    ("diffusion.forward_mean_coef", "\\sqrt{\u03b1\u0304_t}", CORRECT, None),
+    ("diffusion.forward_mean_coef", "\u03b1\u0304_t", INCORRECT, "missing square root"),
+    ("diffusion.forward_mean_coef", r"\sqrt{\bar\alpha_t} + 10^{-20}", INCORRECT, None),
+    ("diffusion.forward_mean_coef", r"\sqrt{\bar\alpha_t}(1 + 10^{-30})", INCORRECT, None),
+    ("diffusion.forward_mean_coef", r"\sqrt{\bar\alpha_t} + \beta_t^{100}", INCORRECT, None),
+    ("diffusion.forward_mean_coef", r"e^{e^{e^{e^{10}}}}", INCORRECT, None),
+    ("diffusion.forward_variance", r"(1-\bar\alpha_t)\mathbf{I}", CORRECT, None),
+    ("diffusion.forward_variance", r"\bar\alpha_t\mathbf{I}", INCORRECT, "β̄_t for 1-β̄_t"),
+    ("diffusion.forward_variance", r"1 - \bar\alpha_t + \beta_t^{100}", INCORRECT, None),
+    ("diffusion.forward_variance", r"1 - \bar\alpha_t + 10^{-25}", INCORRECT, None),
+    ("diffusion.forward_variance", "1-alpha_bar_t", CORRECT, None),
+    ("diffusion.forward_variance", "1-alphabar_{t-1}", INCORRECT, "t-1 for t"),
+    ("diffusion.forward_variance", r"1-\alpha_1\alpha_2\cdots\alpha_t", CORRECT, None),
+    ("diffusion.forward_variance", r"1-\alpha_1\alpha_2\cdots\alpha_{t-1}", INCORRECT, "t-1 for t"),
+    ("diffusion.forward_variance", "1-\u03b2\u0304_t", CORRECT, None),
+    ("diffusion.forward_variance", "\u03b2\u0304_t", INCORRECT, "β̄_t for 1-β̄_t"),
+    ("diffusion.posterior_mean",
+     r"\frac{\sqrt{\bar\alpha_{t-1}}\beta_t}{1-\bar\alpha_t}\mathbf{x}_0 + \frac{\sqrt{\alpha_t}(1-\bar\alpha_{t-1})}{1-\bar\alpha_t}\mathbf{x}_t",
+     CORRECT, None),
+    ("diffusion.posterior_mean",
+     r"\frac{\sqrt{\bar\alpha_{t-1}}\beta_t}{1-\bar\alpha_t}\mathbf{x}_t + \frac{\sqrt{\alpha_t}(1-\bar\alpha_{t-1})}{1-\bar\alpha_t}\mathbf{x}_0",
+     INCORRECT, "coefficients of x_t and x_0 swapped"),
+    ("diffusion.posterior_mean",
+     "sqrt(alpha_bar_{t-1})*beta_t/(1-alpha_bar_t)*x_0 + sqrt(alpha_t)*(1-alpha_bar_{t-1})/(1-alpha_bar_t)*x_t",
+     CORRECT, None),
+    ("diffusion.posterior_mean",
+     r"\frac{\sqrt{\bar\alpha_{t-1}}\beta_t}{1-\bar\alpha_t}x_0 + \frac{\sqrt{\alpha_t}(1-\bar\alpha_{t-1})}{1-\bar\alpha_t}x_t + 10^{-20}x_0",
+     INCORRECT, None),
+    ("diffusion.posterior_variance", r"\sigma_q(t)^2", INVALID, None),
+    ("diffusion.posterior_variance", r"\tilde\beta_t", INVALID, None),
+    ("diffusion.posterior_variance", r"\tilde\sigma_t^2", INVALID, None),
+    ("diffusion.posterior_variance", r"\sigma_q^2", INVALID, None),
+    ("diffusion.posterior_variance", r"\frac{\sigma_q^2(1-\bar\alpha_t)}{1-\bar\alpha_t}", INVALID, None),
+    ("diffusion.posterior_variance", "beta_t*(1-alpha_bar_{t-1})/(1-alpha_bar_t)", CORRECT, None),
+    ("diffusion.posterior_variance", "beta_t*(1-alpha_bar_t)/(1-alpha_bar_{t-1})", INCORRECT, "t and t-1 swapped"),
+    ("diffusion.posterior_variance", r"\frac{(1-\alpha_t)(1-\bar\alpha_{t-1})}{1-\bar\alpha_t} + \beta_t^{100}",
+     INCORRECT, None),
+    ("diffusion.elbo_weight", r"\frac{\bar\alpha_{t-1}\beta_t^2}{2\tilde\sigma_t^2(1-\bar\alpha_t)^2}", CORRECT, None),
+    ("diffusion.elbo_weight", r"\frac{\bar\alpha_{t-1}\beta_t}{2\tilde\sigma_t^2(1-\bar\alpha_t)^2}", INCORRECT, "β_t for β_t²"),
+    ("diffusion.elbo_weight", r"\frac{1}{2\sigma_q^2}\frac{\bar\alpha_{t-1}\beta_t^2}{(1-\bar\alpha_t)^2}", CORRECT, None),
+    ("diffusion.elbo_weight",
+     r"\frac{\bar\alpha_{t-1}\beta_t^2}{2\sigma_q^2(1-\bar\alpha_t)(1-\bar\alpha_t)}", CORRECT, None),
+    ("diffusion.elbo_weight", r"\frac{\bar\alpha_{t-1}\beta_t^2}{2\sigma_q^2(1-\bar\alpha_t)^2}", INVALID, None),
+    ("diffusion.elbo_weight", r"\frac{\bar\alpha_{t-1}\beta_t^2}{\sigma_q^2(1-\bar\alpha_t)(1-\bar\alpha_t)}", INCORRECT,
+     "factor ½ missing"),
+    ("diffusion.conditional_score", r"\nabla_x \log p(x) - 2(x - x_{known})\odot M", CORRECT, None),
+    ("diffusion.conditional_score", r"\nabla_x \log p(x) + 2(x - x_{known})\odot M", INCORRECT,
+     "sign of the likelihood term"),
+    ("diffusion.conditional_score", r"\mathbf{s}_\theta(x) - 2(x - x_{known})\odot M", CORRECT, None),
+    ("diffusion.conditional_score", r"\mathbf{s}_\theta(x) - 2(x - x_{known})", INCORRECT, "mask missing"),
+    ("diffusion.conditional_score",
+     r"\mathbf{s}_\theta(\mathbf{x}) - 2(\mathbf{x} - \mathbf{x}_{known})\odot \mathbf{M}", CORRECT, None),
+    ("diffusion.conditional_score", r"s_\theta(x) - 2(x - x_{known})\odot M + 10^{-20}", INCORRECT, None),
+    ("diffusion.likelihood_bound", r"KL\left(p_r \middle\| p_g\right)", CORRECT, None),
+    ("diffusion.likelihood_bound", r"KL\left(p_g \middle\| p_r\right)", INCORRECT, "KL reversed"),
+    ("diffusion.likelihood_bound", r"D_{KL}(P_r\|P_g)", CORRECT, None),
+    ("diffusion.likelihood_bound", r"JS(p_r, p_g)", INCORRECT, "JSD for KL"),
+    ("diffusion.likelihood_bound", r"\mathrm{KL}(p_r \| p_g) + 10^{-20}", INCORRECT, None),
 ]
+
+#: What students write before an answer: a name for it (refused before issue 11).
+_LEFT_HAND_SIDES = {
+    "gan.optimal_discriminator": (r"D^*(x) =", r"D*(x) =", r"D_G^*(x) ="),
+    "gan.generator_objective": (r"C(G) =",),
+    "diffusion.forward_mean_coef": (r"c_t =", r"\gamma_t ="),
+    "diffusion.forward_variance": (r"\sigma_t^2 =", r"\mathrm{Var}[x_t | x_0] ="),
+    "diffusion.posterior_mean": (r"\mu_q(x_t, x_0) =", r"\tilde\mu_t =", r"\tilde{\mu}_t(x_t, x_0) ="),
+    "diffusion.posterior_variance": (r"\tilde\sigma_t^2 =", r"\sigma_q(t)^2 =", r"\tilde\beta_t ="),
+    "diffusion.elbo_weight": (r"w_t =", r"\lambda_t ="),
+    "diffusion.conditional_score": (r"\nabla_x \log p(x | x_{known}) =", r"\nabla_{x} \log p(x|x_\text{known}) ="),
+    "diffusion.likelihood_bound": (r"\Delta =", r"\mathrm{gap} ="),
+}
+_WRAPS = (lambda lhs, a: f"${a}$", lambda lhs, a: f"{a}.", lambda lhs, a: f"{lhs} {a}",
+          lambda lhs, a: f"\\[{a}\\]", lambda lhs, a: f"$$ {a} $$,", lambda lhs, a: f"${lhs} {a}$.")
+
+
+def _surface(rows):
+    """Each row once more as typed in a document: in $…$, \\[…\\], after a name and '=', with a
+    final period or comma (one wrapping per row, in turn); same verdict and diagnosis."""
+    out = {}
+    for k, (target, answer, verdict, diagnosis) in enumerate(rows):
+        if "=" in answer:
+            continue
+        names = _LEFT_HAND_SIDES[target]
+        wrapped = _WRAPS[k % len(_WRAPS)](names[k % len(names)], answer)
+        out[wrapped] = (target, wrapped, verdict, diagnosis), answer
+    return out
+
+
+_SURFACE = _surface(CORPUS)
+#: Answer -> the corpus answer it wraps (the baseline grader is given that one's translation).
+SURFACE_OF = {wrapped: base for wrapped, (_, base) in _SURFACE.items()}
+CORPUS = CORPUS + [row for row, _ in _SURFACE.values()]

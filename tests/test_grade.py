@@ -32,7 +32,8 @@ def test_corpus_verdicts_and_diagnoses(target, answer, verdict, diagnosis):
     if verdict == "correct":
         assert result["score"] == 1.0 and result["method"] in ("symbolic", "numeric")
     if verdict == "incorrect":
-        assert result["counterexample"]["expected"] != result["counterexample"]["answer"]
+        counterexample = result["counterexample"]
+        assert counterexample["expected"] != counterexample["answer"] or counterexample["difference"] != 0
         assert result["diagnosis"] == ([diagnosis] if diagnosis else [])
         assert result["score"] < 1.0
 
@@ -198,3 +199,86 @@ def test_audit_flags_the_homework_errors_and_passes_the_rest():
     for claim in ("1.1 optimal discriminator", "2.3 forward mean coefficient", "2.3 forward variance",
                   "2.4 posterior mean", "2.5 conditional score"):
         assert verdicts[claim]["verdict"] == "correct", claim
+
+
+# --- issue 11: correct means proved; how the answer was read; restated questions; evaluator
+
+def test_numeric_agreement_without_a_proof_is_undecided_unless_the_course_opts_in(monkeypatch):
+    from genverify.grading import symbolic
+
+    monkeypatch.setattr(symbolic, "_confirm", lambda target, expr: ("numeric", "no proof found"))
+    held = grade_answer("diffusion.forward_variance", r"1-\bar\alpha_t")
+    assert held["verdict"] == "undecided" and held["score"] == 0.0 and "review" in held["feedback"]
+    opted = grade_answer("diffusion.forward_variance", r"1-\bar\alpha_t", accept_numeric=True)
+    assert opted["verdict"] == "correct" and opted["method"] == "numeric"
+
+
+@pytest.mark.parametrize(("target", "answer"), [
+    ("diffusion.forward_mean_coef", r"\sqrt{\bar\alpha_t} + 10^{-20}"),
+    ("diffusion.forward_variance", r"1 - \bar\alpha_t + \beta_t^{100}"),
+    ("diffusion.posterior_variance", r"\frac{\beta_t(1-\bar\alpha_{t-1})}{1-\bar\alpha_t}(1 + 10^{-40})"),
+])
+def test_tiny_offsets_are_refuted_outright(target, answer):
+    result = grade_answer(target, answer, accept_numeric=True)
+    assert result["verdict"] == "incorrect" and result["counterexample"]["difference"] != 0
+
+
+@pytest.mark.parametrize("answer", [r"\sigma_q(t)^2", r"\tilde\beta_t", r"\tilde\sigma_t^2",
+                                    r"\tilde\sigma_t^2 = \tilde\beta_t"])
+def test_restating_the_question_is_invalid_with_feedback(answer):
+    result = grade_answer("diffusion.posterior_variance", answer)
+    assert result["verdict"] == "invalid" and "restates the question" in result["feedback"]
+
+
+def test_sigma_q_is_still_allowed_where_it_is_not_the_answer():
+    result = grade_answer("diffusion.elbo_weight",
+                          r"\frac{\bar\alpha_{t-1}\beta_t^2}{2\sigma_q(t)^2(1-\bar\alpha_t)^2}")
+    assert result["verdict"] == "correct"
+
+
+@pytest.mark.parametrize("fmt", formats.FORMATS)
+def test_every_format_shows_how_the_answer_was_read(fmt):
+    result = grade_answer("diffusion.elbo_weight", r"\frac{\bar\alpha_{t-1}\beta_t^2}{2\sigma_q^2(1-\bar\alpha_t)(1-\bar\alpha_t)}")
+    assert result["read_as"]["text"] and result["read_as"]["latex"]
+    assert result["read_as"]["text"] in formats.render(result, fmt)
+
+
+def test_overflowing_answer_is_incorrect_everywhere(tmp_path):
+    answer = r"e^{e^{e^{e^{10}}}}"
+    assert grade_answer("diffusion.forward_variance", answer)["verdict"] == "incorrect"
+    steps = grade_steps("diffusion.forward_variance", rf"{answer} = 1 - \bar\alpha_t")
+    assert steps["verdict"] == "incorrect" and steps["first_invalid"] == 1
+    rows = tmp_path / "in.jsonl"
+    rows.write_text(json.dumps({"id": "o", "target": "diffusion.forward_variance", "answer": answer}) + "\n"
+                    + json.dumps({"id": "n", "target": "diffusion.forward_variance", "answer": "1-alphabar_t"}) + "\n")
+    counts = grade_batch(str(rows), str(tmp_path / "out.jsonl"), processes=1)
+    assert counts["incorrect"] == 1 and counts["correct"] == 1
+
+
+def test_tree_walker_gives_the_sympy_values():
+    from genverify.grading.evaluate import RTOL, evaluate_sympy
+    from genverify.grading.parse import ParseError, parse
+
+    rng = np.random.default_rng(11)
+    checked = 0
+    for target, answer, *_ in CORPUS[::3]:
+        try:
+            expr = parse(answer, allowed=TARGETS[target].allowed)
+        except ParseError:
+            continue
+        for point in draw_points(TARGETS[target], rng, 2):
+            try:
+                walked = evaluate(expr, point)
+            except EvaluationError:
+                continue
+            assert abs(walked - evaluate_sympy(expr, point)) <= RTOL * (1 + abs(walked)), answer
+            checked += 1
+    assert checked > 150
+
+
+def test_the_walker_refuses_what_it_cannot_value():
+    point = draw_points(TARGETS["diffusion.forward_variance"], np.random.default_rng(0), 1)[0]
+    for expr in (sp.exp(sp.exp(sp.Integer(10) ** 6)), beta(t + 100), sp.log(beta_bar(t) - beta_bar(t)),
+                 sp.Symbol("y")):
+        with pytest.raises(EvaluationError):
+            evaluate(expr, point)

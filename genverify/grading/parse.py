@@ -10,7 +10,7 @@ typed is ever evaluated, ``sympify``-ed or handed to another parser.
     x_t*sqrt(1 - β_t)
 
 Notation: ``β_k``/``beta_k`` is ``beta(k)``; ``β̄_k``, ``ᾱ_k`` (``\bar``, ``\overline``,
-``betabar``, ``alphabar``) are ``beta_bar(k)``; ``α_k`` is ``1 - beta(k)``; ``σ_q(t)`` is
+``betabar``, ``alpha_bar``, a combining macron) are ``beta_bar(k)``; ``α_k`` is ``1 - beta(k)``; ``σ_q(t)`` is
 ``sqrt(posterior_variance(t))`` and ``\tilde\beta_t`` is ``posterior_variance(t)``;
 ``SNR(k)`` is ``snr(k)``; ``\prod_{i=1}^{t}``/``\sum`` are ``Product``/``Sum`` over a fresh
 positive integer ``i``; ``p_r``/``p_data``/``p_g`` are the density symbols of
@@ -26,6 +26,11 @@ Ambiguity rules:
   other name ``(`` multiplies: ``\beta_t(1-\beta_t)``.
 - ``σ_q^2(t)``: a parenthesised argument that is not an index expression multiplies
   (``\sigma_q^2(1-\bar\alpha_t)`` is ``σ_q(t)² (1-ᾱ_t)``); a missing argument means ``t``.
+  ``\sigma_q^2(1-\bar\alpha_t)^2`` is refused as ambiguous (the grammar would square the
+  product).
+- Juxtaposition binds tighter than ``/`` and ``*``: ``1/2x`` is ``1/(2x)``, ``a/b c`` is
+  ``a/(bc)``, ``a*b/c*d`` is ``((ab)/c)d``.  Write ``\frac`` or brackets when in doubt; the
+  grade's ``read_as`` shows how an answer was read.
 - ``e`` is Euler's number only in ``e^{..}``; alone it is an unknown symbol.
 - Letters are never split into a product of unknown letters: ``xy`` is the unknown symbol
   ``xy``.  A subscript without braces is one letter or one of the words ``known, data,
@@ -124,6 +129,8 @@ class _Build(Transformer):
         super().__init__()
         self._allowed = allowed_message
         self._used = used
+        #: ids of ``σ_q^2(expr)`` products, where a following ``^n`` is ambiguous.
+        self._juxtaposed_sigma: set[int] = set()
 
     def _fail(self, message: str, token=None):
         where = f" at column {token.column}" if isinstance(token, Token) and token.column else ""
@@ -190,6 +197,10 @@ class _Build(Transformer):
 
     def pow(self, items):
         base, exponent = items[0], items[-1]
+        if id(base) in self._juxtaposed_sigma:
+            # σ_q^2(1-ᾱ_t)^2: σ_q(t)²·(1-ᾱ_t)² or (σ_q(t)²(1-ᾱ_t))²? Both are read by someone.
+            self._fail(r"'\sigma_q^2(...)^n' is ambiguous: write \sigma_q(t)^2 (...)^n for σ_q(t)² times "
+                       r"(...)^n, or (\sigma_q(t)^2 (...))^n", items[1])
         if exponent.is_Integer and abs(exponent) > MAX_EXPONENT:
             self._fail(f"integer exponent {exponent} beyond ±{MAX_EXPONENT}", items[1])
         if base.is_Rational and exponent.is_Integer:
@@ -303,7 +314,11 @@ class _Build(Transformer):
             self._fail("σ_q takes one step argument", head)
         sigma = sp.sqrt(posterior_variance(arg if self._step_argument(arg) else t))
         value = sigma if exponent is None else self.pow([sigma, head, exponent])
-        return value if arg is None or self._step_argument(arg) else value * arg
+        if arg is None or self._step_argument(arg):
+            return value
+        product = value * arg
+        self._juxtaposed_sigma.add(id(product))
+        return product
 
     def call(self, items):
         return [i for i in items if not isinstance(i, Token)]

@@ -145,11 +145,14 @@ def _incorrect(target, expr, answer_id, start, point, expected, actual, read) ->
     used = expr.free_symbols | target.reference.free_symbols
     counterexample = {"point": point.describe(used, target.kind == SCHEDULE), "expected": float(expected),
                       "answer": actual if isinstance(actual, str) else float(actual)}
+    if not isinstance(actual, str):
+        # An offset such as 10^{-20} vanishes in the two floats above but not in their difference.
+        counterexample["difference"] = float(actual - expected)
     mistake = _diagnose(target, expr)
     if mistake is not None:
         return _result(answer_id, target.id, "incorrect", mistake.credit, mistake.feedback, start,
                        diagnosis=[mistake.name], counterexample=counterexample, method="numeric", read_as=read)
-    shown = actual if isinstance(actual, str) else f"{float(actual):.6g}"
+    shown = actual if isinstance(actual, str) else f"{float(actual):.6g} (a difference of {float(actual - expected):.3g})"
     where = f"at t = {point.t} " if target.kind == SCHEDULE else "at a random point "
     feedback = (f"Not equal to {target.description}: {where}the reference is "
                 f"{float(expected):.6g} but the answer gives {shown}.")
