@@ -282,3 +282,20 @@ def test_the_walker_refuses_what_it_cannot_value():
                  sp.Symbol("y")):
         with pytest.raises(EvaluationError):
             evaluate(expr, point)
+
+
+def test_grade_steps_on_a_gan_target_names_no_time_step():
+    result = grade_steps("gan.optimal_discriminator", r"\frac{p_r}{p_r+p_g} = \frac{1}{2}")
+    assert result["first_invalid"] == 1 and "t =" not in result["feedback"]
+    assert "random point" in result["feedback"]
+
+
+def test_grade_steps_reports_an_unbalanced_brace_by_line():
+    text = "1-\\bar\\alpha_t \\\\\n= 1-\\prod_{i=1}^{t(1-\\beta_i) \\\\\n= 1-\\bar\\alpha_t"
+    result = grade_steps("diffusion.forward_variance", text)
+    assert result["verdict"] == "invalid" and "line 2" in result["feedback"]
+
+
+def test_grade_steps_method_agrees_with_its_final_grade():
+    result = grade_steps("diffusion.forward_variance", r"1-\bar\alpha_t = 1-\prod_{i=1}^{t}(1-\beta_i)")
+    assert result["verdict"] == "correct" and result["method"] == result["final"]["method"] == "symbolic"

@@ -39,10 +39,38 @@ def split_chain(text: str) -> list[str]:
     return [p.strip() for p in parts]
 
 
+def _where(target, point) -> str:
+    """Where two values differ: at a time step for schedule targets, else at a random point."""
+    return f"at t = {point.t}" if target.kind == SCHEDULE else "at a random point"
+
+
+def _unbalanced(text: str) -> str | None:
+    """A message naming the line of the first unbalanced bracket, or None.  Checked before the
+    chain is split, because an open brace would also hide the '=' after it."""
+    openers, pairs = [], {"}": "{", ")": "(", "]": "["}
+    for number, line in enumerate(text.splitlines() or [""], start=1):
+        for column, char in enumerate(line, start=1):
+            if char in "{([":
+                openers.append((char, number, column))
+            elif char in pairs:
+                if not openers or openers[-1][0] != pairs[char]:
+                    return f"Unbalanced '{char}' on line {number}, column {column}."
+                openers.pop()
+    if openers:
+        char, number, column = openers[-1]
+        return f"Unclosed '{char}' on line {number}, column {column}."
+    return None
+
+
 def grade_steps(target_id: str, text: str, *, answer_id=None, seed: int = 0, timeout: float = TIMEOUT) -> dict:
     """Per-step statuses, the first invalid step, and the final expression's grade."""
     start = time.perf_counter()
     target = lookup_target(target_id)
+    unbalanced = _unbalanced(text)
+    if unbalanced:
+        return {"id": answer_id, "target": target.id, "diagnosis": [], "counterexample": None, "method": None,
+                "verdict": "invalid", "score": 0.0, "steps": [], "first_invalid": None, "feedback": unbalanced,
+                "seconds": round(time.perf_counter() - start, 4)}
     pieces = split_chain(text)
     base = {"id": answer_id, "target": target.id, "diagnosis": [], "counterexample": None, "method": "numeric"}
     if len(pieces) < 2 or any(not p for p in pieces):
@@ -67,13 +95,13 @@ def grade_steps(target_id: str, text: str, *, answer_id=None, seed: int = 0, tim
                     try:
                         left, right = evaluate(a, point), evaluate(b, point)
                     except EvaluationError as exc:
-                        step.update(status="invalid", feedback=f"undefined at t = {point.t} ({exc})",
+                        step.update(status="invalid", feedback=f"undefined {_where(target, point)} ({exc})",
                                     counterexample={"point": point.describe(a.free_symbols | b.free_symbols,
                                                                             target.kind == SCHEDULE)})
                         break
                     if not agree(left, right):
                         step.update(status="invalid", feedback=(
-                            f"the two sides differ at t = {point.t}: {float(left):.6g} vs {float(right):.6g}"),
+                            f"the two sides differ {_where(target, point)}: {float(left):.6g} vs {float(right):.6g}"),
                             counterexample={"point": point.describe(a.free_symbols | b.free_symbols,
                                                                     target.kind == SCHEDULE),
                                             "left": float(left), "right": float(right)})
@@ -88,11 +116,11 @@ def grade_steps(target_id: str, text: str, *, answer_id=None, seed: int = 0, tim
     if first_invalid is not None:
         step = steps[first_invalid - 1]
         feedback = f"Step {first_invalid} ({step['from']} = {step['to']}) is not valid: {step['feedback']}."
-        verdict, score = "incorrect", 0.0
+        verdict, score, method = "incorrect", 0.0, "numeric"
     else:
         feedback = "Every step is valid. Final expression: " + final["feedback"]
-        verdict, score = final["verdict"], final["score"]
-    return {**base, "verdict": verdict, "score": score, "feedback": feedback, "steps": steps,
+        verdict, score, method = final["verdict"], final["score"], final["method"]
+    return {**base, "verdict": verdict, "score": score, "feedback": feedback, "steps": steps, "method": method,
             "first_invalid": first_invalid, "final": final, "counterexample":
             steps[first_invalid - 1].get("counterexample") if first_invalid else final.get("counterexample"),
             "seconds": round(time.perf_counter() - start, 4)}
