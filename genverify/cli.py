@@ -115,6 +115,12 @@ def _parser() -> argparse.ArgumentParser:
                       help="run the submission without bubblewrap/seccomp (rlimits only); the "
                            "result says so. Without it, grade-code exits 2 where no sandbox can be built")
 
+    serve = sub.add_parser("serve", help="grade JSON lines from stdin in one warm process (for LMS wrappers)")
+    serve.add_argument("--timeout", type=_timeout, default=5.0, help="seconds per answer (default 5)")
+    serve.add_argument("--accept-numeric", action="store_true",
+                       help="grade agreement at every random point without a symbolic proof correct, "
+                            "not undecided")
+
     audit = sub.add_parser("audit", help="grade the homework solution's own answers")
     audit.add_argument("--json", action="store_true")
 
@@ -146,7 +152,7 @@ COMMANDS = {"show": ("results", "show"), "check": ("results", "run_check"),
             "grade": ("grading", "grade"), "grade-steps": ("grading", "grade_steps"),
             "grade-code": ("grading", "grade_code"), "audit": ("grading", "audit"),
             "targets": ("grading", "targets"), "figures": ("documents", "figures"),
-            "docs": ("documents", "docs")}
+            "docs": ("documents", "docs"), "serve": ("serve", "serve")}
 
 
 def _run(args) -> int:
