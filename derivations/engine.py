@@ -51,6 +51,7 @@ Integer ranges become integer symbols with the sign the range implies (``{0..N}`
 nonnegative).  What is trusted: SymPy's simplification, sign and limit routines, applied to
 fresh symbols that carry only the assumptions the domain implies.
 """
+
 from __future__ import annotations
 
 import functools
