@@ -924,7 +924,11 @@ class Induction(All):
         ))
         object.__setattr__(self, "index", index)
         object.__setattr__(self, "base", base)
-        object.__setattr__(self, "_step", lambda k: Equal(closed(k), recurrence(closed(k - 1), k)))
+        object.__setattr__(self, "closed", closed)
+        object.__setattr__(self, "recurrence", recurrence)
+
+    def _step(self, k) -> Equal:
+        return Equal(self.closed(k), self.recurrence(self.closed(k - 1), k))
 
     def _check(self, domain, rng):
         index, base = self.index, self.base
