@@ -751,18 +751,43 @@ class LimitIs(Relation):
         directions = self._directions(interval, inner, rng)
         if isinstance(directions, Verdict):
             return directions
-        expr = domain.prepare(self.expr)
+        terms = self._separate(domain.prepare(self.expr))
+        if terms is None:
+            return Verdict(UNDECIDED, "the expression is not a sum of (other quantities) × (function of "
+                           f"{_name(self.var)} alone): sympy.limit's answer could hold for generic values of the "
+                           "other quantities only (lim_{x→0+} x/(x+a) is 0 except at a = 0)")
         parts = []
         for direction in directions:
             side = {"+": "from the right", "-": "from the left"}[direction]
-            try:
-                limit = sp.limit(expr, self.var, self.point, direction)
-            except (NotImplementedError, ValueError) as exc:
-                return Verdict(UNDECIDED, f"sympy.limit {side} failed: {exc}")
-            if limit.has(sp.Limit, sp.AccumBounds, sp.nan, sp.zoo):
-                return Verdict(UNDECIDED, f"sympy.limit {side} returned no definite value ({sp.sstr(limit)})")
+            limits = []
+            for coefficient, function in terms:
+                try:
+                    limit = sp.limit(function, self.var, self.point, direction)
+                except (NotImplementedError, ValueError) as exc:
+                    return Verdict(UNDECIDED, f"sympy.limit {side} failed: {exc}")
+                if limit.has(sp.Limit, sp.AccumBounds, sp.nan, sp.zoo):
+                    return Verdict(UNDECIDED, f"sympy.limit {side} returned no definite value ({sp.sstr(limit)})")
+                if limit.is_infinite and not (len(terms) == 1 and coefficient.is_number and coefficient != 0):
+                    return Verdict(UNDECIDED, f"an infinite limit {side} times {sp.sstr(coefficient)}")
+                limits.append(coefficient * limit)
+            limit = sp.Add(*limits)
             parts.append((f"limit {side} is {sp.sstr(limit)}", self._compare(limit, side, inner, rng)))
         return combine(parts)
+
+    def _separate(self, expr: sp.Expr) -> list[tuple[sp.Expr, sp.Expr]] | None:
+        """``expr = Σ c_i·g_i(var)`` with ``c_i`` free of ``var`` and ``g_i`` free of all else, or None.
+
+        Then ``lim expr = Σ c_i·lim g_i`` for every value of the other quantities, whereas SymPy
+        takes the limit of an expression that mixes them for generic values only.
+        """
+        terms = []
+        for term in sp.Add.make_args(sp.expand(expr)):
+            coefficient, function = term.as_independent(self.var, as_Add=False)
+            if function.free_symbols - {self.var} or any(
+                    isinstance(f, sp.core.function.AppliedUndef) for f in function.atoms(sp.Function)):
+                return None
+            terms.append((coefficient, function))
+        return terms
 
     def _directions(self, interval, inner: Domain, rng) -> tuple[str, ...] | Verdict:
         lo, hi = interval

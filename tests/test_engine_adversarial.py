@@ -104,6 +104,10 @@ FALSE = [
     ("saturating gradient → -c as f → -∞", LimitIs(-sigmoid(x) * c, x, -sp.oo, -c), REALS),
     ("true only for b > 0: lim_{x→∞} e^{-b x} = 0, b real", LimitIs(sp.exp(-b * x), x, sp.oo, 0),
      Domain(intervals={b: (-sp.oo, sp.oo), x: (-sp.oo, sp.oo)})),
+    ("degenerate parameter: lim_{x→0} x/(x+a) = 0 on x ∈ (0, 1), a real (1 at a = 0)",
+     LimitIs(x / (x + b), x, 0, 0), Domain(intervals={b: (-sp.oo, sp.oo), x: (0, 1)})),
+    ("degenerate parameter: lim_{x→0} (a-1)x/((a-1)x + x²) = 1 (0 at a = 1)",
+     LimitIs((a - 1) * x / ((a - 1) * x + x**2), x, 0, 1), Domain(intervals={a: (0, 2), x: (0, 1)})),
     # UniqueRoot
     ("degenerate p_r = p_g: (p_r - p_g)(D - ½) = 0 only at D = ½",
      UniqueRoot((p_r - p_g) * (D - sp.Rational(1, 2)), D, sp.Rational(1, 2)), DISCRIMINATOR),
