@@ -21,7 +21,9 @@ must respect its quantity's interval and assumptions; a violation found at a poi
   - ``LimitIs``: ``sympy.limit`` from the side(s) the domain allows (from the right at the
     lower end of the variable's interval, from the left at the upper end, both inside, where
     the two one-sided limits must agree) equals the value as an ``Equal``; a point outside the
-    interval's closure is undecided;
+    interval's closure is undecided, and so is an expression that is not a sum of (other
+    quantities) × (function of the variable alone), whose SymPy limit may hold for generic
+    parameter values only;
   - ``UniqueRoot``: the value lies inside the interval, the expression vanishes there while its
     denominator does not, and the numerator is ``(x - value)·Q(x)`` with ``Q`` of one strict
     sign on the whole interval for every admissible parameter;
