@@ -18,7 +18,9 @@ Products are OPAQUE VARIABLES, one per way of writing them: ``\prod_{i=1}^{t}(1-
 ``\prod_{i=1}^{t}\sqrt{1-\beta_i}`` -> ``prodsqrt_t``.  Divergences, integrals and expectations are
 opaque functions: ``JSD(p, q)``, ``KL(p, q)``, ``Ex(f, p)`` (``E`` is Euler's number to SymPy), and
 ``Integral(f, x)`` (SymPy's own, over densities that are plain symbols).  ``\odot`` -> ``*``.
-Invalid answers (an unknown symbol) translate literally: ``q(x)`` -> ``q``.
+Invalid answers (an unknown symbol) translate literally: ``q(x)`` -> ``q``.  An answer the corpus
+wraps in delimiters or after a name (``tests.grading_corpus.SURFACE_OF``) is given its original's
+translation: the TA strips the wrapping before typing it in.
 """
 
 REFERENCES = {
@@ -30,6 +32,7 @@ REFERENCES = {
     "diffusion.posterior_variance": "beta_t*(1 - abar_tm1)/(1 - abar_t)",
     "diffusion.elbo_weight": "abar_tm1*beta_t**2/(2*sigmaq2*(1 - abar_t)**2)",
     "diffusion.conditional_score": "s - 2*(x - x_known)*M",
+    "diffusion.likelihood_bound": "KL(p_r, p_g)",
 }
 
 TRANSLATIONS = {
@@ -154,4 +157,101 @@ TRANSLATIONS = {
     r"s_\theta(x) - (x - x_{known})\odot M": "s - (x - x_known)*M",
     r"s_\theta(x)": "s",
     r"s_\theta(x) - 2(x_{known} - x)\odot M": "s - 2*(x_known - x)*M",
+    # --- diffusion.likelihood_bound
+    r"D_{KL}(p_r\|p_g)": "KL(p_r, p_g)",
+    r"KL(p_r||p_g)": "KL(p_r, p_g)",
+    r"\int p_r \log \frac{p_r}{p_g} dx": "Integral(p_r*log(p_r/p_g), x)",
+    r"E_{x \sim p_r}[\log p_r - \log p_g]": "Ex(log(p_r) - log(p_g), p_r)",
+    r"-\int p_r(x) \log \frac{p_g(x)}{p_r(x)} dx": "-Integral(p_r*log(p_g/p_r), x)",
+    r"\int p_r \log p_r dx - \int p_r \log p_g dx": "Integral(p_r*log(p_r), x) - Integral(p_r*log(p_g), x)",
+    r"0": "0",
+    r"D_{KL}(p_g\|p_r)": "KL(p_g, p_r)",
+    r"-D_{KL}(p_r\|p_g)": "-KL(p_r, p_g)",
+    r"\mathrm{JSD}(p_r\|p_g)": "JSD(p_r, p_g)",
+    r"2 D_{KL}(p_r\|p_g)": "2*KL(p_r, p_g)",
+    r"\int p_g \log \frac{p_r}{p_g} dx": "Integral(p_g*log(p_r/p_g), x)",
+    # --- issue 11's forms (P_r, p_{model}, ... are pure renamings to a TA; a written-out product
+    # is the same opaque product variable; a restated question is its own variable)
+    r"\frac{P_r(x)}{P_r(x)+P_g(x)}": "p_r/(p_r + p_g)",
+    r"\frac{P_g(x)}{P_r(x)+P_g(x)}": "p_g/(p_r + p_g)",
+    r"\frac{p_{\rm data}(x)}{p_{\rm data}(x)+p_{model}(x)}": "p_r/(p_r + p_g)",
+    r"\frac{p_{model}}{p_{data}+p_{model}}": "p_g/(p_r + p_g)",
+    r"\frac{p_{real}}{p_{real}+p_{fake}}": "p_r/(p_r + p_g)",
+    r"\frac{p_{real}}{p_{fake}}": "p_r/p_g",
+    r"\frac{p_{data}}{p_{data}+p_G}": "p_r/(p_r + p_g)",
+    r"\frac{p_G}{p_{data}}": "p_g/p_r",
+    r"\frac{p_r}{p_r+p_g} + 10^{-20}": "p_r/(p_r + p_g) + 10**(-20)",
+    r"D^*(x)": "D",
+    r"D(x)": "D",
+    r"\frac{p_r}{p_r+p_g} = \frac{1}{1+p_g/p_r}": "p_r/(p_r + p_g) = 1/(1 + p_g/p_r)",
+    r"-\log 4 + 2\,JS(p_r, p_g)": "-log(4) + 2*JSD(p_r, p_g)",
+    r"-\log 4 + JS(p_r, p_g)": "-log(4) + JSD(p_r, p_g)",
+    r"2\mathrm{JS}(P_r\|P_g) - \log 4": "2*JSD(p_r, p_g) - log(4)",
+    r"-\log 4 + 2\,\mathrm{JSD}\left(p_r \middle\| p_g\right)": "-log(4) + 2*JSD(p_r, p_g)",
+    r"\log 4 + 2\,\mathrm{JSD}\left(p_r \middle\| p_g\right)": "log(4) + 2*JSD(p_r, p_g)",
+    r"-\log 4 + 2 D_{JS}(p_{data}\|p_g)": "-log(4) + 2*JSD(p_r, p_g)",
+    r"-\log 4 + 2 D_{KL}\left(p_r \middle\| p_g\right)": "-log(4) + 2*KL(p_r, p_g)",
+    r"-\log 4 + 2\,\mathrm{JSD}(p_r\|p_g) + 10^{-20}": "-log(4) + 2*JSD(p_r, p_g) + 10**(-20)",
+    r"\sqrt{\Pi_{i=1}^t \alpha_i}": "sqrt(prodalpha_t)",
+    r"\Pi_{i=1}^t \alpha_i": "prodalpha_t",
+    r"\sqrt{\prod\limits_{i=1}^{t}\alpha_i}": "sqrt(prodalpha_t)",
+    r"\prod\limits_{i=1}^{t}\alpha_i": "prodalpha_t",
+    r"\sqrt{\alpha_1\alpha_2\cdots\alpha_t}": "sqrt(prodalpha_t)",
+    r"\sqrt{\alpha_1\alpha_2\cdots\alpha_{t-1}}": "sqrt(prodalpha_tm1)",
+    r"\sqrt{(1-\beta_1)(1-\beta_2)\cdots(1-\beta_t)}": "sqrt(prod_t)",
+    r"\sqrt{1-\beta_1}\sqrt{1-\beta_2}\cdots\sqrt{1-\beta_t}": "prodsqrt_t",
+    r"sqrt(alpha_bar_t)": "sqrt(abar_t)",
+    r"alpha_bar_t": "abar_t",
+    "\\sqrt{\u03b1\u0304_t}": "sqrt(abar_t)",
+    "\u03b1\u0304_t": "abar_t",
+    r"\sqrt{\bar\alpha_t} + 10^{-20}": "sqrt(abar_t) + 10**(-20)",
+    r"\sqrt{\bar\alpha_t}(1 + 10^{-30})": "sqrt(abar_t)*(1 + 10**(-30))",
+    r"\sqrt{\bar\alpha_t} + \beta_t^{100}": "sqrt(abar_t) + beta_t**100",
+    r"e^{e^{e^{e^{10}}}}": "exp(exp(exp(exp(10))))",
+    r"(1-\bar\alpha_t)\mathbf{I}": "1 - abar_t",
+    r"\bar\alpha_t\mathbf{I}": "abar_t",
+    r"1 - \bar\alpha_t + \beta_t^{100}": "1 - abar_t + beta_t**100",
+    r"1 - \bar\alpha_t + 10^{-25}": "1 - abar_t + 10**(-25)",
+    r"1-alpha_bar_t": "1 - abar_t",
+    r"1-alphabar_{t-1}": "1 - abar_tm1",
+    r"1-\alpha_1\alpha_2\cdots\alpha_t": "1 - prodalpha_t",
+    r"1-\alpha_1\alpha_2\cdots\alpha_{t-1}": "1 - prodalpha_tm1",
+    "1-\u03b2\u0304_t": "1 - abar_t",
+    "\u03b2\u0304_t": "abar_t",
+    r"\frac{\sqrt{\bar\alpha_{t-1}}\beta_t}{1-\bar\alpha_t}\mathbf{x}_0 + \frac{\sqrt{\alpha_t}(1-\bar\alpha_{t-1})}{1-\bar\alpha_t}\mathbf{x}_t":
+        "sqrt(abar_tm1)*beta_t/(1 - abar_t)*x_0 + sqrt(alpha_t)*(1 - abar_tm1)/(1 - abar_t)*x_t",
+    r"\frac{\sqrt{\bar\alpha_{t-1}}\beta_t}{1-\bar\alpha_t}\mathbf{x}_t + \frac{\sqrt{\alpha_t}(1-\bar\alpha_{t-1})}{1-\bar\alpha_t}\mathbf{x}_0":
+        "sqrt(abar_tm1)*beta_t/(1 - abar_t)*x_t + sqrt(alpha_t)*(1 - abar_tm1)/(1 - abar_t)*x_0",
+    r"sqrt(alpha_bar_{t-1})*beta_t/(1-alpha_bar_t)*x_0 + sqrt(alpha_t)*(1-alpha_bar_{t-1})/(1-alpha_bar_t)*x_t":
+        "sqrt(abar_tm1)*beta_t/(1 - abar_t)*x_0 + sqrt(alpha_t)*(1 - abar_tm1)/(1 - abar_t)*x_t",
+    r"\frac{\sqrt{\bar\alpha_{t-1}}\beta_t}{1-\bar\alpha_t}x_0 + \frac{\sqrt{\alpha_t}(1-\bar\alpha_{t-1})}{1-\bar\alpha_t}x_t + 10^{-20}x_0":
+        "sqrt(abar_tm1)*beta_t/(1 - abar_t)*x_0 + sqrt(alpha_t)*(1 - abar_tm1)/(1 - abar_t)*x_t + 10**(-20)*x_0",
+    r"\sigma_q(t)^2": "sigmaq2",
+    r"\tilde\beta_t": "sigmaq2",
+    r"\tilde\sigma_t^2": "sigmaq2",
+    r"\sigma_q^2": "sigmaq2",
+    r"\frac{\sigma_q^2(1-\bar\alpha_t)}{1-\bar\alpha_t}": "sigmaq2*(1 - abar_t)/(1 - abar_t)",
+    r"beta_t*(1-alpha_bar_{t-1})/(1-alpha_bar_t)": "beta_t*(1 - abar_tm1)/(1 - abar_t)",
+    r"beta_t*(1-alpha_bar_t)/(1-alpha_bar_{t-1})": "beta_t*(1 - abar_t)/(1 - abar_tm1)",
+    r"\frac{(1-\alpha_t)(1-\bar\alpha_{t-1})}{1-\bar\alpha_t} + \beta_t^{100}":
+        "(1 - alpha_t)*(1 - abar_tm1)/(1 - abar_t) + beta_t**100",
+    r"\frac{\bar\alpha_{t-1}\beta_t^2}{2\tilde\sigma_t^2(1-\bar\alpha_t)^2}": "abar_tm1*beta_t**2/(2*sigmaq2*(1 - abar_t)**2)",
+    r"\frac{\bar\alpha_{t-1}\beta_t}{2\tilde\sigma_t^2(1-\bar\alpha_t)^2}": "abar_tm1*beta_t/(2*sigmaq2*(1 - abar_t)**2)",
+    r"\frac{1}{2\sigma_q^2}\frac{\bar\alpha_{t-1}\beta_t^2}{(1-\bar\alpha_t)^2}": "1/(2*sigmaq2)*abar_tm1*beta_t**2/(1 - abar_t)**2",
+    r"\frac{\bar\alpha_{t-1}\beta_t^2}{2\sigma_q^2(1-\bar\alpha_t)(1-\bar\alpha_t)}":
+        "abar_tm1*beta_t**2/(2*sigmaq2*(1 - abar_t)*(1 - abar_t))",
+    r"\frac{\bar\alpha_{t-1}\beta_t^2}{2\sigma_q^2(1-\bar\alpha_t)^2}": "abar_tm1*beta_t**2/(2*sigmaq2*(1 - abar_t)**2)",
+    r"\frac{\bar\alpha_{t-1}\beta_t^2}{\sigma_q^2(1-\bar\alpha_t)(1-\bar\alpha_t)}":
+        "abar_tm1*beta_t**2/(sigmaq2*(1 - abar_t)*(1 - abar_t))",
+    r"\nabla_x \log p(x) - 2(x - x_{known})\odot M": "s - 2*(x - x_known)*M",
+    r"\nabla_x \log p(x) + 2(x - x_{known})\odot M": "s + 2*(x - x_known)*M",
+    r"\mathbf{s}_\theta(x) - 2(x - x_{known})\odot M": "s - 2*(x - x_known)*M",
+    r"\mathbf{s}_\theta(x) - 2(x - x_{known})": "s - 2*(x - x_known)",
+    r"\mathbf{s}_\theta(\mathbf{x}) - 2(\mathbf{x} - \mathbf{x}_{known})\odot \mathbf{M}": "s - 2*(x - x_known)*M",
+    r"s_\theta(x) - 2(x - x_{known})\odot M + 10^{-20}": "s - 2*(x - x_known)*M + 10**(-20)",
+    r"KL\left(p_r \middle\| p_g\right)": "KL(p_r, p_g)",
+    r"KL\left(p_g \middle\| p_r\right)": "KL(p_g, p_r)",
+    r"D_{KL}(P_r\|P_g)": "KL(p_r, p_g)",
+    r"JS(p_r, p_g)": "JSD(p_r, p_g)",
+    r"\mathrm{KL}(p_r \| p_g) + 10^{-20}": "KL(p_r, p_g) + 10**(-20)",
 }

@@ -299,3 +299,22 @@ def test_grade_steps_reports_an_unbalanced_brace_by_line():
 def test_grade_steps_method_agrees_with_its_final_grade():
     result = grade_steps("diffusion.forward_variance", r"1-\bar\alpha_t = 1-\prod_{i=1}^{t}(1-\beta_i)")
     assert result["verdict"] == "correct" and result["method"] == result["final"]["method"] == "symbolic"
+
+
+def test_serve_answers_every_line_and_survives_bad_rows():
+    import io
+
+    from genverify.grading.serve import serve
+
+    rows = [json.dumps({"id": "a", "target": "diffusion.forward_variance", "answer": "1-alphabar_t"}), "nope", "",
+            json.dumps([1]), json.dumps({"id": [1], "target": "diffusion.forward_variance", "answer": "1"}),
+            json.dumps({"id": "b", "target": "nowhere", "answer": "1"}),
+            json.dumps({"id": "c", "target": "diffusion.forward_variance"}),
+            json.dumps({"id": "d", "target": "diffusion.forward_variance", "answer": r"\bar\alpha_t"}),
+            json.dumps({"id": "e", "target": "diffusion.forward_variance", "steps": "1-alphabar_t = 1-alpha_bar_t"})]
+    out = io.StringIO()
+    assert serve(io.StringIO("\n".join(rows) + "\n"), out) == 0
+    results = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert [r["verdict"] for r in results] == ["correct", "error", "error", "error", "error", "error",
+                                               "incorrect", "correct"]
+    assert [r["id"] for r in results] == ["a", None, None, None, "b", "c", "d", "e"]

@@ -112,11 +112,7 @@ class _Walker:
 
     def __init__(self, point: Point):
         self.point = point
-        self.env = {t: mpmath.mpf(point.t)}
-        self.env.update({k: mpmath.mpf(v) for k, v in point.values.items()})
-        self.cumulative = [mpmath.mpf(1)]
-        for b in point.betas:
-            self.cumulative.append(self.cumulative[-1] * (1 - mpmath.mpf(b)))
+        self.env, self.betas, self.cumulative, self.atoms = _prepared(point)
 
     def value(self, e, env):
         kind = type(e)
@@ -141,13 +137,13 @@ class _Walker:
         if isinstance(e, beta):
             if not 1 <= k <= T:
                 raise EvaluationError(f"{sp.sstr(e)} is outside the schedule (T = {T})")
-            return mpmath.mpf(self.point.betas[k - 1])
+            return self.betas[k - 1]
         if not 0 <= k <= T:
             raise EvaluationError(f"{sp.sstr(e)} is outside the schedule (T = {T})")
         return self.cumulative[k]
 
     def add(self, e, env):
-        return mpmath.fsum(self.value(a, env) for a in e.args)
+        return sum((self.value(a, env) for a in e.args), mpmath.mpf(0))
 
     def mul(self, e, env):
         out = mpmath.mpf(1)
@@ -210,25 +206,48 @@ class _Walker:
             for term in terms:
                 out *= term
             return 1 / out if inverted else out
-        total = mpmath.fsum(terms)
+        total = sum(terms, mpmath.mpf(0))
         return -total if inverted else total
 
-    def _over_atoms(self, f, env):
-        if not self.point.atoms:
-            raise EvaluationError("a functional needs the discrete distributions")
-        return mpmath.fsum(self.value(f, {**env, **{k: mpmath.mpf(v._mpf_) for k, v in atom.items()}})
-                           for atom in self.point.atoms)
-
     def functional(self, e, env):
-        if isinstance(e, IntegralDx):
-            return self._over_atoms(e.args[0], env)
-        if isinstance(e, Expectation):
-            return self._over_atoms(e.args[0] * e.args[1], env)
-        p, q = e.args
-        if isinstance(e, KLDivergence):
-            return self._over_atoms(p * sp.log(p / q), env)
-        m = (p + q) / 2
-        return (self._over_atoms(p * sp.log(p / m), env) + self._over_atoms(q * sp.log(q / m), env)) / 2
+        """∫, E, KL, JSD as finite sums over the point's atoms (``functionals.expand_functionals``)."""
+        if not self.atoms:
+            raise EvaluationError("a functional needs the discrete distributions")
+        total = mpmath.mpf(0)
+        for atom in self.atoms:
+            local = {**env, **atom}
+            args = [self.value(a, local) for a in e.args]
+            if isinstance(e, IntegralDx):
+                total += args[0]
+            elif isinstance(e, Expectation):
+                total += args[0] * args[1]
+            elif isinstance(e, KLDivergence):
+                total += args[0] * mpmath.log(args[0] / args[1])
+            else:
+                p, q = args
+                m = (p + q) / 2
+                total += (p * mpmath.log(p / m) + q * mpmath.log(q / m)) / 2
+        return total
+
+
+#: Per point (by id, holding the point so the id stays its own): the symbol values, β_k and β̄_k
+#: as mpf, and the atoms' density values; points are reused across every answer of a target.
+_PREPARED: dict[int, tuple] = {}
+
+
+def _prepared(point: Point) -> tuple:
+    entry = _PREPARED.get(id(point))
+    if entry is None or entry[0] is not point:
+        env = {t: mpmath.mpf(point.t), **{k: mpmath.mpf(v) for k, v in point.values.items()}}
+        betas = [mpmath.mpf(b) for b in point.betas]
+        cumulative = [mpmath.mpf(1)]
+        for b in betas:
+            cumulative.append(cumulative[-1] * (1 - b))
+        atoms = [{k: mpmath.mpf(v._mpf_) for k, v in atom.items()} for atom in point.atoms]
+        if len(_PREPARED) > 4096:
+            _PREPARED.clear()
+        entry = _PREPARED[id(point)] = (point, env, betas, cumulative, atoms)
+    return entry[1:]
 
 
 def _bounded(argument) -> None:

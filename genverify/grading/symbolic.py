@@ -30,7 +30,8 @@ import sympy as sp
 from genverify.derivations.engine import PROVED, Domain, DomainError, Equal
 from genverify.derivations.notation import beta, beta_bar
 from genverify.grading.evaluate import RTOL, EvaluationError, Point, agree, draw_points, evaluate
-from genverify.grading.functionals import DENSITIES, expand_functionals
+from genverify.grading.functionals import DENSITIES, Expectation, IntegralDx, JSDivergence, KLDivergence, \
+    expand_functionals
 from genverify.grading.limits import TimeLimitExceeded, time_limit
 from genverify.grading.parse import ParseError, parse, symbol_names
 from genverify.grading.readback import read_as
@@ -179,6 +180,18 @@ _DIAGNOSIS_POINTS = (1, 12)
 
 def _confirm(target: Target, expr: sp.Expr) -> tuple[str, str]:
     """``("symbolic", ...)`` when the proof engine proves answer = reference, else ``("numeric", why)``."""
+    return _proof(target.id, expr)
+
+
+@lru_cache(maxsize=4096)
+def _proof(target_id: str, expr: sp.Expr) -> tuple[str, str]:
+    """``_confirm``'s work, once per distinct expression: a class submits the same answer many
+    times, and one proof costs up to seconds (functionals expanded on three atoms)."""
+    target = TARGETS[target_id]
+    if sp.expand(expr - target.reference) == 0:
+        return "symbolic", "equal after expansion"
+    if target.kind == FUNCTIONALS and _equal_integrands(expr, target.reference):
+        return "symbolic", "equal integrands (∫ p_r = ∫ p_g = 1 for constants)"
     try:
         difference_domain = _symbolic_domain(target, expr)
     except ValueError as exc:
@@ -193,6 +206,51 @@ def _confirm(target: Target, expr: sp.Expr) -> tuple[str, str]:
     if verdict.status == PROVED:
         return "symbolic", verdict.method
     return "numeric", verdict.method
+
+
+def _integrand(expr: sp.Expr):
+    """``g`` with ``expr = ∫ g dx`` for a linear combination of functionals and constants, or None.
+
+    KL(p‖q) = ∫ p log(p/q), JSD(p‖q) = ∫ ½p log(2p/(p+q)) + ½q log(2q/(p+q)), E_p[f] = ∫ p f, and a
+    constant c = ∫ c (p_r + p_g)/2, since both densities integrate to 1.
+    """
+    if isinstance(expr, sp.Add):
+        parts = [_integrand(a) for a in expr.args]
+        return None if any(p is None for p in parts) else sp.Add(*parts)
+    functionals = (IntegralDx, Expectation, KLDivergence, JSDivergence)
+    if not expr.has(*functionals):
+        return None if expr.has(*DENSITIES) else expr * (DENSITIES[0] + DENSITIES[1]) / 2
+    if isinstance(expr, sp.Mul):
+        inside = [a for a in expr.args if a.has(*functionals)]
+        outside = sp.Mul(*(a for a in expr.args if not a.has(*functionals)))
+        if len(inside) != 1 or outside.has(*DENSITIES):
+            return None
+        g = _integrand(inside[0])
+        return None if g is None else outside * g
+    if any(a.has(*functionals) for a in expr.args):
+        return None  # a functional inside a functional or a function of one: no pointwise form
+    if isinstance(expr, IntegralDx):
+        return expr.args[0]
+    if isinstance(expr, Expectation):
+        return expr.args[0] * expr.args[1]
+    p, q = expr.args
+    if isinstance(expr, KLDivergence):
+        return p * sp.log(p / q)
+    if isinstance(expr, JSDivergence):
+        return (p * sp.log(2 * p / (p + q)) + q * sp.log(2 * q / (p + q))) / 2
+    return None
+
+
+def _equal_integrands(answer: sp.Expr, reference: sp.Expr) -> bool:
+    """Both sides are ∫ of integrands that are equal at every x (sufficient, not necessary).
+
+    ``expand_log`` splits only logs of factors SymPy knows positive (the densities are positive
+    symbols), so no branch of the logarithm is assumed.
+    """
+    a, b = _integrand(answer), _integrand(reference)
+    if a is None or b is None:
+        return False
+    return sp.expand(sp.expand_log(sp.expand(a - b))) == 0
 
 
 def _products_as_beta_bar(expr: sp.Expr) -> sp.Expr:
