@@ -7,6 +7,7 @@ binary file, invalid UTF-8, a file with a BOM and a file genverify did not write
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -82,6 +83,8 @@ BAD = {
     "steps timeout 0": ["grade-steps", VARIANCE, "--file", "{tmp}/file.txt", "--timeout", "0"],
     "code missing file": ["grade-code", "gan.optimal_discriminator", "{tmp}/missing.py"],
     "code directory": ["grade-code", "gan.optimal_discriminator", "{tmp}/dir"],
+    "code FIFO": ["grade-code", "gan.optimal_discriminator", "{tmp}/fifo"],
+    "code device": ["grade-code", "gan.optimal_discriminator", "/dev/zero"],
     "code unknown target": ["grade-code", "gan.nope", "{tmp}/file.txt"],
     "code format": ["grade-code", "gan.optimal_discriminator", "{tmp}/file.txt", "--format", "pdf"],
 }
@@ -91,6 +94,7 @@ BAD = {
 def files(tmp_path):
     (tmp_path / "file.txt").write_text("not genverify's\n", encoding="utf-8")
     (tmp_path / "dir").mkdir()
+    os.mkfifo(tmp_path / "fifo")
     (tmp_path / "binary.bin").write_bytes(bytes(range(256)))
     (tmp_path / "latin1.txt").write_bytes("1-\\bar\\beta_t é".encode("latin-1"))
     (tmp_path / "list.json").write_text("[1, 2]", encoding="utf-8")

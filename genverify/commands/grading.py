@@ -72,6 +72,8 @@ def grade_code(args) -> int:
     path = args.submission
     if os.path.isdir(path):
         raise UsageError(f"cannot read {path}: it is a directory")
+    if os.path.exists(path) and not os.path.isfile(path):  # a FIFO or a device would block or never end
+        raise UsageError(f"cannot read {path}: not a regular file")
     try:
         with open(path, "rb") as handle:
             handle.read(1)
