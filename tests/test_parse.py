@@ -251,3 +251,59 @@ def test_deep_nesting_never_crashes(depth, opener, body, close):
 def test_mutated_answers_never_crash(answer, position, insert):
     position = min(position, len(answer))
     _parse_or_error(answer[:position] + insert + answer[position:])
+
+
+# --- issue 11: what students type around and inside an answer
+
+ab = beta_bar
+FORMS = [
+    (r"$\sqrt{\bar\alpha_t}$", sp.sqrt(ab(t))), (r"$$\sqrt{\bar\alpha_t}$$", sp.sqrt(ab(t))),
+    (r"\[\sqrt{\bar\alpha_t}\]", sp.sqrt(ab(t))), (r"\sqrt{\bar\alpha_t}.", sp.sqrt(ab(t))),
+    (r"$1-\bar\alpha_t,$", 1 - ab(t)), (r"D^*(x) = \frac{p_r}{p_r+p_g}", P_R / (P_R + P_G)),
+    (r"D*(x) = \frac{p_r}{p_r+p_g}", P_R / (P_R + P_G)), (r"C(G) = 2 JS(p_r, p_g)", 2 * JSDivergence(P_R, P_G)),
+    (r"\mu_q(x_t, x_0) = x_0", sp.Symbol("x_0", real=True)), (r"\tilde\mu_t = x_0", sp.Symbol("x_0", real=True)),
+    (r"\tilde\sigma_t^2 = \beta_t", beta(t)), (r"\nabla_x \log p(x | x_{known}) = s_\theta(x)", sp.Symbol("s_θ(x)", real=True)),
+    (r"KL\left(p_r \middle\| p_g\right)", KLDivergence(P_R, P_G)), (r"\mathrm{JS}(p_r\|p_g)", JSDivergence(P_R, P_G)),
+    (r"\Pi_{i=1}^t \alpha_i", sp.Product(1 - beta(i), (i, 1, t))),
+    (r"\prod\limits_{i=1}^{t} \alpha_i", sp.Product(1 - beta(i), (i, 1, t))),
+    (r"(1-\beta_1)(1-\beta_2)\cdots(1-\beta_t)", sp.Product(1 - beta(i), (i, 1, t))),
+    (r"\alpha_1 \alpha_2 \cdots \alpha_{t-1}", sp.Product(1 - beta(i), (i, 1, t - 1))),
+    (r"\frac{P_r}{P_g}", P_R / P_G), (r"p_{\rm data} + p_{model} + p_{real} + p_{fake} + p_G", 2 * P_R + 3 * P_G),
+    ("alpha_bar_t", ab(t)), ("alphabar_t", ab(t)), ("\u03b1\u0304_t", ab(t)), ("\u03b2\u0304_t", ab(t)),
+    (r"\mathbf{s}_\theta(\mathbf{x})", sp.Symbol("s_θ(x)", real=True)), (r"(1-\bar\alpha_t)\mathbf{I}", 1 - ab(t)),
+    (r"\tilde\sigma_t^2", posterior_variance(t)), (r"\nabla_x \log p(x)", sp.Symbol("s_θ(x)", real=True)),
+    (r"\sigma_q^2(1-\bar\alpha_t)", posterior_variance(t) * (1 - ab(t))), ("1/2x", 1 / (2 * sp.Symbol("x", real=True))),
+]
+
+
+@pytest.mark.parametrize("text, expected", FORMS)
+def test_students_forms_read_as_meant(text, expected):
+    assert sp.simplify(parse(text) - expected) == 0
+
+
+@pytest.mark.parametrize("text, message", [
+    (r"\sqrt{\bar\alpha_t} = \sqrt{\alpha_t}", "'=' at column 21"), ("1 = 2", "'=' at column 3"),
+    (r"\beta_1 + \cdots + \beta_t", "between the factors of a product"),
+    (r"(1-\beta_1)(1-\beta_3)\cdots(1-\beta_t)", r"\cdots"), (r"\cdots", r"\cdots"),
+    (r"\sigma_q^2(1-\bar\alpha_t)^2", "ambiguous"), ("p_{nonsense}", "unknown symbol 'p_nonsense'"),
+    ("$$", "empty"),
+])
+def test_forms_that_cannot_be_read_say_why(text, message):
+    with pytest.raises(ParseError) as error:
+        parse(text)
+    assert message in str(error.value) and "\n" not in str(error.value), str(error.value)
+
+
+def test_restating_heads_are_reported():
+    used: set[str] = set()
+    parse(r"\tilde\beta_t + \sigma_q(t)^2 + \tilde\sigma_t", used=used)
+    assert used == {"β̃", "σ_q", "σ̃"}
+
+
+def test_the_grammar_is_built_at_first_use_not_at_import():
+    import subprocess
+    import sys
+
+    code = ("import genverify.grading.parse as p; assert p._parser.cache_info().currsize == 0; "
+            "p.parse('1'); assert p._parser.cache_info().currsize == 1")
+    assert subprocess.run([sys.executable, "-c", code]).returncode == 0
