@@ -4,13 +4,14 @@ A *point* fixes everything an answer may mention: a concrete random schedule ``�
 time ``t`` (so ``β̄``, ``∏`` and ``σ_q(t)²`` get values that satisfy every schedule identity),
 values of ``x_t``, ``x_0``, ``x``, ``x_known``, ``s_θ(x)``, a binary mask value, positive
 density values, and two random discrete distributions on which ``∫``, ``E``, ``KL`` and ``JSD``
-are finite sums.  ``evaluate`` walks the expression tree with mpmath at ``DIGITS`` significant
-digits.
+are finite sums.  ``evaluate`` compiles an expression once into closures that compute it with
+mpmath at ``DIGITS`` significant digits, then runs them at each point.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import mpmath
 import numpy as np
@@ -102,132 +103,184 @@ def _integer(value, what: str) -> int:
     return int(value)
 
 
-class _Walker:
-    """Evaluates a parsed answer node by node with mpmath at ``DIGITS`` digits.
+class _Context:
+    """What a compiled expression reads besides its symbols: the point's β_k and β̄_k as mpf and
+    its atoms' density values."""
 
-    Same values as ``sp.N(expr.xreplace(point))`` (principal branches: a negative base under a
-    square root gives a complex intermediate, judged at the end), without SymPy rebuilding the
-    expression at every substitution: about twice as fast on the grading corpus.
+    __slots__ = ("betas", "cumulative", "atoms")
+
+    def __init__(self, betas, cumulative, atoms):
+        self.betas, self.cumulative, self.atoms = betas, cumulative, atoms
+
+
+def _compile(e):
+    """``e`` as a closure ``f(env, ctx) -> mpf``, built once per expression and run at every point.
+
+    Same values as ``sp.N(e.xreplace(point))`` (principal branches: a negative base under a square
+    root gives a complex intermediate, judged at the end), without SymPy rebuilding the expression
+    at every substitution or dispatching on node types at every point.
     """
+    if isinstance(e, (sp.Symbol, sp.Dummy)):
+        def symbol(env, ctx):
+            try:
+                return env[e]
+            except KeyError:
+                raise EvaluationError(f"no value for {sp.sstr(e)}") from None
+        return symbol
+    if isinstance(e, sp.Rational):
+        constant = mpmath.mpf(e.p) / e.q
+        return lambda env, ctx: constant
+    if isinstance(e, sp.Float):
+        constant = mpmath.mpf(e._mpf_)
+        return lambda env, ctx: constant
+    if e is sp.pi or e is sp.E:
+        constant = +mpmath.pi if e is sp.pi else +mpmath.e
+        return lambda env, ctx: constant
+    if isinstance(e, sp.Number):  # zoo, nan, oo
+        def infinite(env, ctx):
+            raise EvaluationError("not a finite number")
+        return infinite
+    parts = [_compile(a) for a in e.args] if not isinstance(e, (sp.Product, sp.Sum)) else None
+    if isinstance(e, sp.Add):
+        def add(env, ctx):
+            total = parts[0](env, ctx)
+            for f in parts[1:]:
+                total += f(env, ctx)
+            return total
+        return add
+    if isinstance(e, sp.Mul):
+        def mul(env, ctx):
+            out = parts[0](env, ctx)
+            for f in parts[1:]:
+                out *= f(env, ctx)
+            return out
+        return mul
+    if isinstance(e, sp.Pow):
+        return _compile_pow(e, parts[0], parts[1])
+    if isinstance(e, sp.exp):
+        def exp(env, ctx):
+            argument = parts[0](env, ctx)
+            _bounded(argument)
+            return mpmath.exp(argument)
+        return exp
+    if isinstance(e, sp.log):
+        def log(env, ctx):
+            argument = parts[0](env, ctx)
+            if argument == 0:
+                raise EvaluationError("log of zero")
+            return mpmath.log(argument)
+        return log
+    if isinstance(e, (beta, beta_bar)):
+        return _compile_schedule(e, parts[0])
+    if isinstance(e, (sp.Product, sp.Sum)):
+        return _compile_big(e)
+    if isinstance(e, (IntegralDx, Expectation, KLDivergence, JSDivergence)):
+        return _compile_functional(e, parts)
+    raise EvaluationError(f"cannot evaluate {type(e).__name__}")
 
-    def __init__(self, point: Point):
-        self.point = point
-        self.env, self.betas, self.cumulative, self.atoms = _prepared(point)
 
-    def value(self, e, env):
-        kind = type(e)
-        handler = _HANDLERS.get(kind)
-        if handler is None:
-            for base, h in _BASE_HANDLERS:
-                if isinstance(e, base):
-                    handler = h
-                    break
-            else:
-                raise EvaluationError(f"cannot evaluate {kind.__name__}")
-        return handler(self, e, env)
+def _compile_pow(e, base_of, power_of):
+    exponent = e.args[1]
+    if exponent.is_Integer:
+        n = int(exponent)
 
-    def symbol(self, e, env):
-        if e in env:
-            return env[e]
-        raise EvaluationError(f"no value for {sp.sstr(e)}")
-
-    def schedule(self, e, env):
-        T = len(self.point.betas)
-        k = _integer(self.value(e.args[0], env), sp.sstr(e))
-        if isinstance(e, beta):
-            if not 1 <= k <= T:
-                raise EvaluationError(f"{sp.sstr(e)} is outside the schedule (T = {T})")
-            return self.betas[k - 1]
-        if not 0 <= k <= T:
-            raise EvaluationError(f"{sp.sstr(e)} is outside the schedule (T = {T})")
-        return self.cumulative[k]
-
-    def add(self, e, env):
-        return sum((self.value(a, env) for a in e.args), mpmath.mpf(0))
-
-    def mul(self, e, env):
-        out = mpmath.mpf(1)
-        for a in e.args:
-            out *= self.value(a, env)
-        return out
-
-    def pow(self, e, env):
-        base = self.value(e.args[0], env)
-        exponent = e.args[1]
-        if exponent.is_Integer:
-            if base == 0 and exponent < 0:
+        def integer_power(env, ctx):
+            base = base_of(env, ctx)
+            if n < 0 and base == 0:
                 raise EvaluationError("division by zero")
-            return base ** int(exponent)
-        if exponent == sp.S.Half:
-            return mpmath.sqrt(base)
-        power = self.value(exponent, env)
+            return base ** n
+        return integer_power
+    if exponent == sp.S.Half:
+        return lambda env, ctx: mpmath.sqrt(base_of(env, ctx))
+
+    def power(env, ctx):
+        base, p = base_of(env, ctx), power_of(env, ctx)
         if base == 0:
-            if mpmath.re(power) <= 0:
+            if mpmath.re(p) <= 0:
                 raise EvaluationError("zero to a non-positive power")
             return mpmath.mpf(0)
-        _bounded(power * mpmath.log(base))
-        return mpmath.power(base, power)
+        _bounded(p * mpmath.log(base))
+        return mpmath.power(base, p)
+    return power
 
-    def exp(self, e, env):
-        argument = self.value(e.args[0], env)
-        _bounded(argument)
-        return mpmath.exp(argument)
 
-    def log(self, e, env):
-        argument = self.value(e.args[0], env)
-        if argument == 0:
-            raise EvaluationError("log of zero")
-        return mpmath.log(argument)
+def _compile_schedule(e, index_of):
+    name, is_beta = sp.sstr(e), isinstance(e, beta)
 
-    def number(self, e, env):
-        return mpmath.mpf(e.p) / e.q if e.is_Rational else mpmath.mpf(e._mpf_)
+    def schedule(env, ctx):
+        T = len(ctx.betas)
+        k = _integer(index_of(env, ctx), name)
+        if is_beta:
+            if not 1 <= k <= T:
+                raise EvaluationError(f"{name} is outside the schedule (T = {T})")
+            return ctx.betas[k - 1]
+        if not 0 <= k <= T:
+            raise EvaluationError(f"{name} is outside the schedule (T = {T})")
+        return ctx.cumulative[k]
+    return schedule
 
-    def constant(self, e, env):
-        if e is sp.pi:
-            return +mpmath.pi
-        if e is sp.E:
-            return +mpmath.e
-        raise EvaluationError("not a finite number")
 
-    def big(self, e, env):
-        body, (i, lower, upper) = e.args[0], e.args[1]
-        a = _integer(self.value(lower, env), "a bound of ∏/Σ")
-        b = _integer(self.value(upper, env), "a bound of ∏/Σ")
-        product = isinstance(e, sp.Product)
+def _compile_big(e):
+    body_of = _compile(e.args[0])
+    i, lower, upper = e.args[1]
+    lower_of, upper_of = _compile(lower), _compile(upper)
+    product = isinstance(e, sp.Product)
+
+    def big(env, ctx):
+        a = _integer(lower_of(env, ctx), "a bound of ∏/Σ")
+        b = _integer(upper_of(env, ctx), "a bound of ∏/Σ")
         # Karr's convention, as SymPy's doit: an upper bound below lower - 1 inverts the range.
         inverted = b < a - 1
         if inverted:
             a, b = b + 1, a - 1
         if b - a + 1 > _MAX_TERMS:
             raise EvaluationError(f"more than {_MAX_TERMS} terms")
-        terms = [self.value(body, {**env, i: mpmath.mpf(j)}) for j in range(a, b + 1)]
-        if product:
-            out = mpmath.mpf(1)
-            for term in terms:
-                out *= term
-            return 1 / out if inverted else out
-        total = sum(terms, mpmath.mpf(0))
-        return -total if inverted else total
+        local = dict(env)
+        out = mpmath.mpf(1) if product else mpmath.mpf(0)
+        for j in range(a, b + 1):
+            local[i] = mpmath.mpf(j)
+            if product:
+                out *= body_of(local, ctx)
+            else:
+                out += body_of(local, ctx)
+        if inverted:
+            return 1 / out if product else -out
+        return out
+    return big
 
-    def functional(self, e, env):
-        """∫, E, KL, JSD as finite sums over the point's atoms (``functionals.expand_functionals``)."""
-        if not self.atoms:
+
+def _compile_functional(e, parts):
+    """∫, E, KL, JSD as finite sums over the point's atoms (``functionals.expand_functionals``)."""
+    kind = type(e)
+
+    def functional(env, ctx):
+        if not ctx.atoms:
             raise EvaluationError("a functional needs the discrete distributions")
         total = mpmath.mpf(0)
-        for atom in self.atoms:
+        for atom in ctx.atoms:
             local = {**env, **atom}
-            args = [self.value(a, local) for a in e.args]
-            if isinstance(e, IntegralDx):
+            args = [f(local, ctx) for f in parts]
+            if kind is IntegralDx:
                 total += args[0]
-            elif isinstance(e, Expectation):
+            elif kind is Expectation:
                 total += args[0] * args[1]
-            elif isinstance(e, KLDivergence):
+            elif kind is KLDivergence:
                 total += args[0] * mpmath.log(args[0] / args[1])
             else:
                 p, q = args
                 m = (p + q) / 2
                 total += (p * mpmath.log(p / m) + q * mpmath.log(q / m)) / 2
         return total
+    return functional
+
+
+@lru_cache(maxsize=4096)
+def _compiled(expr: sp.Expr):
+    with mpmath.workdps(DIGITS):
+        try:
+            return _compile(expr), None
+        except EvaluationError as exc:
+            return None, exc
 
 
 #: Per point (by id, holding the point so the id stays its own): the symbol values, β_k and β̄_k
@@ -255,21 +308,15 @@ def _bounded(argument) -> None:
         raise EvaluationError(f"the value exceeds e^{_MAX_EXP_ARGUMENT}")
 
 
-_HANDLERS = {sp.Add: _Walker.add, sp.Mul: _Walker.mul, sp.Pow: _Walker.pow, sp.exp: _Walker.exp,
-             sp.log: _Walker.log, beta: _Walker.schedule, beta_bar: _Walker.schedule,
-             sp.Product: _Walker.big, sp.Sum: _Walker.big}
-_BASE_HANDLERS = ((sp.Symbol, _Walker.symbol), (sp.Dummy, _Walker.symbol), (sp.Rational, _Walker.number),
-                  (sp.Float, _Walker.number), (sp.NumberSymbol, _Walker.constant),
-                  (sp.Number, _Walker.constant),
-                  ((IntegralDx, Expectation, KLDivergence, JSDivergence), _Walker.functional))
-
-
 def evaluate(expr: sp.Expr, point: Point) -> mpmath.mpf:
     """``expr`` at ``point``, at ``DIGITS`` digits; ``EvaluationError`` where it is undefined."""
+    function, error = _compiled(expr)
+    if error is not None:
+        raise EvaluationError(str(error))
     with mpmath.workdps(DIGITS):
-        walker = _Walker(point)
+        env, betas, cumulative, atoms = _prepared(point)
         try:
-            value = walker.value(expr, walker.env)
+            value = function(env, _Context(betas, cumulative, atoms))
         except (ZeroDivisionError, OverflowError) as exc:
             raise EvaluationError(f"not a finite number ({exc})") from None
         if isinstance(value, mpmath.mpc):
