@@ -1,23 +1,25 @@
-"""``grade-code``: correct functions pass; wrong and hostile ones get a clean verdict with a reason.
+"""``grade-code``: correct functions pass; wrong ones get a clean verdict with a reason.
 
-The submissions live in ``tests/submissions/``; each hostile one's docstring says what it tries.
-Limits are tightened to 2 s so the whole file stays fast; the reasons name the limit that hit.
+The submissions live in ``tests/submissions/``; each one's docstring says what it does.  The
+hostile ones, and what the sandbox keeps them from, are in ``test_grade_code_sandbox.py``.
+The CPU limit is 2 s and the wall clock generous, so that a busy loop always meets the CPU
+limit first, however loaded the machine.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import tempfile
-import time
+import math
 from pathlib import Path
 
 import pytest
 
 from genverify.grading.code import CODE_TARGETS, Limits, grade_code
+from genverify.grading.compare import Malformed, from_wire
+from genverify.grading.formats import FORMATS, render
 
 SUBMISSIONS = Path(__file__).parent / "submissions"
-FAST = Limits(seconds=2.0, cpu_seconds=2)
+FAST = Limits(seconds=30.0, cpu_seconds=2)
 POSTERIOR = "diffusion.posterior_mean_variance"
 
 
@@ -60,26 +62,17 @@ NOT_CORRECT = [
     (POSTERIOR, "exit_at_import.py", "invalid", "importing the submission raised SystemExit"),
     (POSTERIOR, "hard_exit_at_import.py", "invalid", "exited with status 0"),
     (POSTERIOR, "infinite_loop.py", "incorrect", "more than 2 s of CPU time"),
-    (POSTERIOR, "sleeps_forever.py", "incorrect", "did not finish within 2 s"),
-    (POSTERIOR, "memory_hog.py", "invalid", "MemoryError"),
-    (POSTERIOR, "fork_bomb.py", "incorrect", "BlockingIOError"),
-    (POSTERIOR, "os_system.py", "incorrect", "os.system returned"),
-    (POSTERIOR, "fake_verdict.py", "incorrect", "differs from the reference"),
-    (POSTERIOR, "monkeypatch_numpy.py", "incorrect", "differs from the reference"),
-    (POSTERIOR, "writes_results.py", "incorrect", "differs from the reference"),
-    (POSTERIOR, "imports_reference.py", "invalid", "No module named 'genverify'"),
+    (POSTERIOR, "ignores_cpu_signal.py", "incorrect", "more than 2 s of CPU time"),
+    (POSTERIOR, "segfaults.py", "incorrect", "crashed (SIGSEGV"),
 ]
 
 
 @pytest.mark.parametrize(("target", "name", "verdict", "reason"), NOT_CORRECT,
                          ids=[row[1] for row in NOT_CORRECT])
 def test_a_wrong_or_hostile_submission_gets_a_clean_verdict(target, name, verdict, reason):
-    start = time.monotonic()
     report = grade(target, name)
     assert (report["verdict"], report["score"]) == (verdict, 0.0), report
     assert reason in report["feedback"], report["feedback"]
-    # Import (≤ 2 s) + one batch (≤ 2 s) + shrinking (1 s) + start-up; a hang would blow this.
-    assert time.monotonic() - start < 10
     json.dumps(report, allow_nan=False)
 
 
@@ -100,23 +93,6 @@ def test_the_grader_keeps_working_after_hostile_submissions():
     assert grade(POSTERIOR, "correct_posterior.py")["verdict"] == "correct"
 
 
-def test_nothing_is_written_outside_the_sandbox(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    shared_tmp = Path(tempfile.gettempdir())
-    # The paths the hostile submissions aim at (other processes share /tmp, so not all of it).
-    aimed_at = [shared_tmp / "results.json", shared_tmp / "genverify_results.json",
-                shared_tmp / "genverify_os_system_was_here", Path.home() / "results.json"]
-    assert not any(p.exists() for p in aimed_at), "left over from an earlier run; remove it"
-    sandboxes_before = set(shared_tmp.glob("genverify-sandbox-*"))
-    for name in ("writes_results.py", "fake_verdict.py", "os_system.py"):
-        assert grade(POSTERIOR, name)["verdict"] == "incorrect"
-    assert list(tmp_path.iterdir()) == []
-    if os.geteuid() == 0:
-        # Only root gets a private /tmp; otherwise empty files can appear there (documented).
-        assert [p for p in aimed_at if p.exists()] == []
-    assert set(shared_tmp.glob("genverify-sandbox-*")) == sandboxes_before
-
-
 @pytest.mark.parametrize(("target", "path", "words"), [
     ("diffusion.no_such_thing", SUBMISSIONS / "correct_posterior.py", "unknown code target"),
     (POSTERIOR, SUBMISSIONS / "no_such_file.py", "does not exist"),
@@ -124,3 +100,33 @@ def test_nothing_is_written_outside_the_sandbox(tmp_path, monkeypatch):
 def test_bad_arguments_raise_value_error(target, path, words):
     with pytest.raises(ValueError, match=words):
         grade_code(target, str(path))
+
+
+@pytest.mark.parametrize("reply", [
+    {"shape": [2.0], "data": [1.0]},                  # too few numbers for the shape
+    {"shape": [-1.0], "data": []},                    # a negative dimension
+    {"shape": [1e30, 0.0], "data": []},               # a dimension past any real output
+    {"shape": [0.5], "data": []},                     # a fractional dimension
+    {"shape": [1.0], "data": [True]},                 # not a number
+    {"shape": [1.0], "data": [[1.0]]},                # nested
+    {"shape": [], "data": [1.0] * 5000},              # too many numbers
+    [1.0], "array",
+])
+def test_a_malformed_array_in_a_reply_is_rejected(reply):
+    with pytest.raises(Malformed):
+        from_wire(reply)
+
+
+def test_a_well_formed_array_in_a_reply_is_read():
+    assert from_wire({"shape": [2.0, 1.0], "data": [1.0, math.inf]}).shape == (2, 1)
+
+
+def test_every_format_is_utf8_and_strict_json_for_any_feedback():
+    report = grade(POSTERIOR, "wrong_posterior_no_sqrt.py")
+    report["feedback"] = "raised ValueError: \ud800 lone surrogate"
+    report["counterexample"]["actual"] = [math.nan, -math.inf]
+    for fmt in FORMATS:
+        out = render(report, fmt)
+        out.encode("utf-8")
+        if fmt != "text":
+            assert "lone surrogate" in json.dumps(json.loads(out))

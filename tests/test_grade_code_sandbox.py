@@ -115,7 +115,7 @@ HOSTILE = [
     ("hostile_kill_parent.py", None),
     ("hostile_install_files.py", "differs from the reference"),
     ("hostile_syscalls.py", "differs from the reference"),
-    ("hostile_processes.py", "more than 2 s of CPU time"),
+    ("hostile_processes.py", None),  # the CPU or the address-space limit, whichever is first
     ("hostile_lying_objects.py", None),
     ("fork_bomb.py", "PermissionError"),
     ("os_system.py", "os.system returned"),

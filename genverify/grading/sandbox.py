@@ -256,6 +256,10 @@ def bwrap_arguments(env: Environment, limits: Limits, status_fd: int, seccomp_fd
     return args
 
 
+_CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+#: How often a waiting grader samples the worker's CPU time.
+_SAMPLE_S = 0.2
+
 _CHILD_ENV = {"PATH": "/usr/bin:/bin", "LC_ALL": "C.UTF-8", "OPENBLAS_NUM_THREADS": "1",
               "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "HOME": "/tmp"}
 
@@ -295,6 +299,7 @@ class Sandbox:
         self.sandboxed = sandboxed
         self.request = self.reply = self.status = -1
         self.cpu_seconds = 0.0
+        self.init_pid = self.worker_pid = None
         self.timed_out = False
         self.workdir = None
         if sandboxed:
@@ -357,17 +362,52 @@ class Sandbox:
         if ready != bytes(8):
             self.close()
             raise SandboxUnavailable(f"the grading child sent {ready!r} before it was ready")
+        self.worker_pid = self._find_worker()
         # From here on stderr could only carry the submission's writes (through the sandbox
         # init's descriptor): closing it makes them fail with EPIPE.
         self.process.stderr.close()
+
+    def _find_worker(self) -> int | None:
+        if not self.sandboxed:
+            return self.process.pid
+        try:
+            with open(f"/proc/{self.init_pid}/task/{self.init_pid}/children", encoding="ascii") as f:
+                return int(f.read().split()[0])
+        except (OSError, ValueError, IndexError):
+            return None
+
+    def _sample_cpu(self) -> None:
+        """The worker's CPU time so far (utime + stime), kept for :meth:`_death`: bwrap's init
+        reaps the worker, so its rusage never reaches us."""
+        try:
+            with open(f"/proc/{self.worker_pid}/stat", encoding="ascii", errors="replace") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            self.cpu_seconds = max(self.cpu_seconds,
+                                   (int(fields[11]) + int(fields[12])) / _CLOCK_TICKS)
+        except (OSError, ValueError, IndexError, TypeError):
+            pass
 
     def _await_setup(self) -> None:
         """bwrap writes ``{"child-pid": N}`` once the sandbox is built; EOF before it is a failure.
 
         The pipe stays open until :meth:`close`: bwrap writes the exit status to it at the end.
         """
-        ready = select.select([self.status], [], [], max(self.limits.seconds, 10.0))[0]
-        if ready and b"child-pid" in os.read(self.status, 4096):
+        deadline = time.monotonic() + max(self.limits.seconds, 10.0)
+        status = b""
+        # One JSON document per line; bwrap may write the first in pieces.
+        while b"\n" not in status:
+            left = deadline - time.monotonic()
+            chunk = os.read(self.status, 4096) \
+                if left > 0 and select.select([self.status], [], [], left)[0] else b""
+            if not chunk:
+                break
+            status += chunk
+        try:
+            # The pid (in our namespace) of the sandbox's init; the worker is its only child.
+            self.init_pid = int(json.loads(status.split(b"\n")[0])["child-pid"])
+        except (ValueError, KeyError, TypeError):
+            self.init_pid = None
+        if self.init_pid is not None:
             return
         self._kill()
         reason = self._stderr_line() or "bwrap did not start"
@@ -413,8 +453,11 @@ class Sandbox:
         chunks = []
         while n:
             left = deadline - time.monotonic()
-            if left <= 0 or not select.select([self.reply], [], [], left)[0]:
+            if left <= 0:
                 raise ChildFailed(self._overran())
+            if not select.select([self.reply], [], [], min(left, _SAMPLE_S))[0]:
+                self._sample_cpu()
+                continue
             chunk = os.read(self.reply, min(n, 1 << 20))
             if not chunk:
                 raise ChildFailed(self._death())
@@ -429,7 +472,7 @@ class Sandbox:
 
     def _death(self) -> str:
         """Why the child stopped: its exit status (bwrap reports a signal as 128 + its number) and
-        the CPU time it used (bwrap's waited-for descendants are in its rusage)."""
+        the CPU time it was last seen using (a SIGKILL past the CPU limit is the hard limit's)."""
         code = self._reap(timeout=2.0)
         if code is None:
             self._kill()
@@ -451,7 +494,7 @@ class Sandbox:
         while self.process.returncode is None:
             pid, status, usage = os.wait4(self.process.pid, os.WNOHANG)
             if pid:
-                self.cpu_seconds = usage.ru_utime + usage.ru_stime
+                self.cpu_seconds = max(self.cpu_seconds, usage.ru_utime + usage.ru_stime)
                 self.process.returncode = os.waitstatus_to_exitcode(status)
                 break
             if time.monotonic() > stop:
