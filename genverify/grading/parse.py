@@ -57,7 +57,9 @@ rejects an answer using any name outside ``allowed``.  ``known_names()`` lists t
 from __future__ import annotations
 
 import math
+import os
 import re
+import sys
 from functools import lru_cache
 from importlib import resources
 
@@ -406,12 +408,28 @@ class _Build(Transformer):
         return items[0]
 
 
+def _cache_file() -> str | bool:
+    """Where lark keeps the analysed grammar between runs (0.3 s to rebuild, 0.01 s to load): a
+    folder only this user can write, since lark's cache is a pickle; no cache when none can be made.
+    Lark stores the grammar's SHA-256 with it and rebuilds when the grammar changes."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    folder = os.path.join(base, "genverify")
+    try:
+        os.makedirs(folder, mode=0o700, exist_ok=True)
+        info = os.stat(folder)
+    except OSError:
+        return False
+    if info.st_uid != os.getuid() or info.st_mode & 0o022:
+        return False
+    return os.path.join(folder, f"notation-lark-py{sys.version_info[0]}{sys.version_info[1]}.cache")
+
+
 @lru_cache(maxsize=1)
 def _parser() -> Lark:
     """The LALR parser of ``notation.lark``, built at the first answer (not at import: listing
-    targets or printing ``--help`` needs no grammar)."""
+    targets or printing ``--help`` needs no grammar), from lark's cache when there is one."""
     grammar = resources.files("genverify.grading").joinpath("notation.lark").read_text("utf-8")
-    return Lark(grammar, parser="lalr", lexer="basic", maybe_placeholders=True)
+    return Lark(grammar, parser="lalr", lexer="basic", maybe_placeholders=True, cache=_cache_file())
 
 
 def _expand_ellipses(expr: sp.Expr) -> sp.Expr:
