@@ -151,13 +151,20 @@ class JSD(_Divergence):
 
 
 def gaussian_kl_expectation(mean_1, mean_2, variance_1, variance_2) -> sp.Expr:
-    """``E_{X ~ N(μ_1, v_1)}[log N(X; μ_1, v_1) - log N(X; μ_2, v_2)]``, computed by ``sympy.stats``:
-    the definition of the KL that ``GaussianKL``'s closed form is proved against."""
-    from sympy import stats
+    """``E_{X ~ N(μ_1, v_1)}[log N(X; μ_1, v_1) - log N(X; μ_2, v_2)]``: the definition of the KL that
+    ``GaussianKL``'s closed form is proved against.
 
-    X = stats.Normal("X", mean_1, sp.sqrt(variance_1))
-    log_ratio = gaussian_logpdf(X, mean_1, variance_1) - gaussian_logpdf(X, mean_2, variance_2)
-    return stats.E(sp.expand(log_ratio))
+    The log-ratio is a polynomial of degree 2 in ``X``, so its expectation takes only the moments
+    ``E X = μ_1`` and ``E X² = μ_1² + v_1``: computed so in closed form, rather than by
+    ``sympy.stats``' integral, which costs a third of a second in every build of the ELBO
+    (``tests/test_gaussian_kl_expectation.py`` checks that the two agree).
+    """
+    X = sp.Dummy("X", real=True)
+    log_ratio = sp.Poly(sp.expand(gaussian_logpdf(X, mean_1, variance_1) - gaussian_logpdf(X, mean_2, variance_2)), X)
+    if log_ratio.degree() > 2:
+        raise ValueError("the log-ratio of two Gaussian densities must be quadratic in x")
+    moments = (1, mean_1, mean_1**2 + variance_1)
+    return sp.expand(sum(c * moments[k] for (k,), c in log_ratio.terms()))
 
 
 class GaussianKL(sp.Function):
