@@ -17,6 +17,11 @@ Graders, on the same corpus:
   ``correct`` else ``incorrect``; a parse failure -> ``invalid``; past ``--limit`` seconds ->
   ``undecided``.  One process; answers/s per core is reported for both.
 
+- genverify serve: one warm process fed the corpus one row at a time (the next row after the
+  previous answer); start-up to the first answer, answers/s and round-trip latency.
+
+Accuracy is the share of answers whose verdict is the expected one (the corpus's), for both.
+
 Usage: ``python benchmarks/bench_grade.py [--quick] [--limit 5] [--examples 6]``.
 """
 

@@ -96,6 +96,9 @@ def _parser() -> argparse.ArgumentParser:
                        help="with --batch --out: skip ids already graded (OUT must be genverify's)")
     grade.add_argument("--format", choices=FORMATS, default="text")
     grade.add_argument("--timeout", type=_timeout, default=5.0, help="seconds per answer (default 5)")
+    grade.add_argument("--accept-numeric", action="store_true",
+                       help="grade agreement at every random point without a symbolic proof correct "
+                            "(method numeric), not undecided")
     grade.add_argument("--credit-file", metavar="CREDITS.json",
                        help='partial credit per mistake: {"TARGET": {"mistake name": 0.25, ...}}')
 

@@ -24,7 +24,8 @@ def grade(args) -> int:
     from genverify.grading.symbolic import grade_answer
 
     try:
-        result = grade_answer(args.target, answer, timeout=args.timeout, credits=credits)
+        result = grade_answer(args.target, answer, timeout=args.timeout, credits=credits,
+                              accept_numeric=args.accept_numeric)
     except ValueError as exc:  # a credit outside [0, 1]
         raise UsageError(str(exc)) from None
     print(render(result, args.format))
