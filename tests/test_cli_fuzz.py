@@ -25,6 +25,8 @@ BAD = {
     "list extra": ["list", "x"],
     "targets extra": ["targets", "x"],
     "audit extra": ["audit", "--bogus"],
+    "serve extra": ["serve", "x"],
+    "serve timeout 0": ["serve", "--timeout", "0"],
     "show no id": ["show"],
     "show unknown id": ["show", "gan.nope"],
     "show seed -1": ["show", "gan.optimal_discriminator", "--seed", "-1"],
