@@ -20,6 +20,7 @@ import select
 import socket
 import subprocess
 import sys
+import time
 import uuid
 from pathlib import Path
 
@@ -197,6 +198,44 @@ def test_a_concurrent_grading_survives_an_attacker(guarded):
     finally:
         out, _ = victim.communicate(timeout=120)
     assert (victim.returncode, out.strip()) == (0, "correct")
+
+
+def _sandboxes_marked(size: int) -> list[int]:
+    """Processes whose command line holds ``--size SIZE`` (a tmpfs size no one else uses)."""
+    marker = f"--size\0{size}\0".encode()
+    found = []
+    for entry in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{entry}/cmdline", "rb") as cmdline:
+                if marker in cmdline.read():
+                    found.append(int(entry))
+        except OSError:
+            continue
+    return found
+
+
+def _poll(condition, limit_s: float = 60.0) -> bool:
+    """Whether ``condition()`` became true within ``limit_s`` (a bound on waiting, not a timing)."""
+    stop = time.monotonic() + limit_s
+    while not condition():
+        if time.monotonic() > stop:
+            return False
+        time.sleep(0.1)
+    return True
+
+
+def test_a_grader_killed_from_outside_takes_its_child_along():
+    size = (1 << 20) + random.Random(uuid.uuid4().int).randrange(1, 1 << 16)
+    grader = subprocess.Popen(
+        [sys.executable, "-c", "import sys; from genverify.grading.code import Limits, grade_code; "
+         f"grade_code({POSTERIOR!r}, sys.argv[1], limits=Limits(seconds=300, tmp_bytes={size}))",
+         str(SUBMISSIONS / "sleeps_forever.py")])
+    try:
+        assert _poll(lambda: _sandboxes_marked(size)), "the sandbox never started"
+    finally:
+        grader.kill()
+        grader.wait()
+    assert _poll(lambda: not _sandboxes_marked(size)), "the sandbox outlived its grader"
 
 
 @pytest.mark.parametrize("name", ["correct_posterior.py", "correct_posterior_loops.py",
