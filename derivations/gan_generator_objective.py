@@ -115,9 +115,9 @@ def minimum_relations(minimiser) -> tuple[tuple[str, Relation], ...]:
     KL(p_g‖m)), and m = p_r iff p_g = p_r."""
     (kl, kl_sum), *facts = gibbs.relations()
     return (
-        (f"Gibbs, any p, q on 3 atoms: {kl}; JSD = ½KL(p_r‖m) + ½KL(p_g‖m) is a sum of such terms (q = m)",
+        (f"Gibbs, any p, q on 3 atoms: {kl}, each summand ≥ 0 and 0 only where q = p (applied with q = m)",
          kl_sum),
-        *((f"{name}: each summand p φ(m/p) is ≥ 0, and 0 only where m = p", rel) for name, rel in facts),
+        *facts,
         ("m = (p_r + p_g)/2 equals p_r iff p_g = p_r (pointwise)", UniqueRoot((r + g) / 2 - r, g, minimiser(r))),
     )
 
