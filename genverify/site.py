@@ -163,10 +163,21 @@ def _result_page(result: Result, report: Report, proof_rng, outcomes, audit_rows
     }
 
 
+def _audit_steps(steps: list[dict]) -> list[dict]:
+    """A step-graded answer's steps (``grade-steps``), each ``from = to`` as MathML with its status."""
+    return [{"index": s["index"], "status": s["status"], "feedback": s.get("feedback", ""),
+             "formula": math(f"{s['from']} = {s['to']}", f"{s['from']} = {s['to']}".replace("\\", ""), display=True)}
+            for s in steps]
+
+
 def _audit_rows() -> list[dict]:
+    # A step-graded row's feedback quotes the invalid step's LaTeX; the page shows the audit's own
+    # sentence and the steps as MathML instead.
     return [{"section": case.section, "claim": case.claim, "target": case.target, "note": case.note,
              "answer": math(case.answer, case.answer.replace("\\", ""), display=False),
-             "verdict": r["verdict"], "score": r["score"], "feedback": r["feedback"],
+             "verdict": r["verdict"], "score": r["score"],
+             "feedback": case.assessment if r.get("steps") and case.assessment else r["feedback"],
+             "steps": _audit_steps(r.get("steps") or []),
              "diagnosis": r.get("diagnosis") or [], "counterexample": r.get("counterexample")}
             for case, r in run_audit()]
 
