@@ -29,6 +29,7 @@ import pytest
 
 import genverify
 from genverify.cli import main
+from genverify.grading import isolation
 from genverify.grading import sandbox as sandbox_module
 from genverify.grading.code import Limits, SandboxUnavailable, grade_code
 from genverify.grading.formats import FORMATS, render
@@ -270,7 +271,7 @@ def test_without_the_sandbox_the_same_attacks_get_through(tmp_path, name):
 
 
 def test_without_bwrap_grading_fails_closed(monkeypatch):
-    monkeypatch.setattr(sandbox_module, "bwrap_path", lambda: "/nonexistent/bwrap")
+    monkeypatch.setattr(isolation, "bwrap_path", lambda: "/nonexistent/bwrap")
     with pytest.raises(SandboxUnavailable, match="--no-sandbox"):
         grade_code(POSTERIOR, str(SUBMISSIONS / "correct_posterior.py"), max_examples=1)
     assert descendants() == []
@@ -285,7 +286,7 @@ def test_a_sandbox_that_cannot_start_python_fails_closed(monkeypatch):
 
 
 def test_the_cli_exits_2_with_one_line_or_grades_with_no_sandbox(monkeypatch, capsys):
-    monkeypatch.setattr(sandbox_module, "bwrap_path", lambda: "/nonexistent/bwrap")
+    monkeypatch.setattr(isolation, "bwrap_path", lambda: "/nonexistent/bwrap")
     path = str(SUBMISSIONS / "correct_posterior.py")
     assert main(["grade-code", POSTERIOR, path]) == 2
     out, err = capsys.readouterr()
