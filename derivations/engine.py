@@ -372,6 +372,14 @@ def _declared(expr: sp.Expr, declared: set) -> bool:
         all(isinstance(s, sp.Dummy) for s in stray.free_symbols)
 
 
+#: The assumptions a defined quantity may carry: reality and sign, each checked on its value.
+_DEFINABLE_FACTS = frozenset({
+    "commutative", "complex", "hermitian", "finite", "real", "extended_real", "positive", "extended_positive",
+    "nonnegative", "extended_nonnegative", "negative", "extended_negative", "nonpositive", "extended_nonpositive",
+    "nonzero", "extended_nonzero",
+})
+
+
 def _definition_conditions(domain: Domain, atom, value) -> list[tuple[str, sp.Expr, bool]]:
     """What ``atom := value`` must satisfy: ``atom``'s interval and sign assumptions."""
     shown = f"{_name(atom)} := {sp.sstr(value)}"
@@ -385,6 +393,10 @@ def _definition_conditions(domain: Domain, atom, value) -> list[tuple[str, sp.Ex
     if atom in domain.integers or atom in domain.binary or atom.is_integer or atom.is_zero:
         raise DomainError(f"inconsistent domain: {_name(atom)} is defined but also declared integer, "
                           "binary or zero; declare its value instead")
+    unchecked = sorted(f for f in _assume_defined if getattr(atom, "is_" + f) and f not in _DEFINABLE_FACTS)
+    if unchecked:
+        raise DomainError(f"inconsistent domain: {_name(atom)} is defined but created with {', '.join(unchecked)}, "
+                          "which a definition is not checked against; create it with sign assumptions only")
     for fact, expr, strict in (("positive", value, True), ("nonnegative", value, False),
                                ("negative", -value, True), ("nonpositive", -value, False)):
         if getattr(atom, "is_" + fact):
