@@ -1,6 +1,6 @@
 """The child side of ``grade-code``: import a student's submission and call it on plain data.
 
-This file is never imported by the grader.  :mod:`genverify.grading.code` passes its text to
+This file is never imported by the grader.  :mod:`genverify.grading.sandbox` passes its text to
 ``python -I -S -B -c`` in a fresh process inside the sandbox, so the child imports nothing of
 genverify or of the reference: only the standard library and NumPy (mounted on its own).
 
