@@ -174,7 +174,9 @@ def _audit_rows() -> list[dict]:
     # A step-graded row's feedback quotes the invalid step's LaTeX; the page shows the audit's own
     # sentence and the steps as MathML instead.
     return [{"section": case.section, "claim": case.claim, "target": case.target, "note": case.note,
-             "answer": math(case.answer, case.answer.replace("\\", ""), display=False),
+             # A prose answer (1.3, 2.2) is text, not a formula.
+             "answer": escape(case.answer) if case.reading else math(case.answer, case.answer.replace("\\", ""),
+                                                                       display=False),
              "verdict": r["verdict"], "score": r["score"],
              "feedback": case.assessment if r.get("steps") and case.assessment else r["feedback"],
              "steps": _audit_steps(r.get("steps") or []),
