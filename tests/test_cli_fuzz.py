@@ -151,3 +151,11 @@ def test_a_tower_of_powers_gets_a_verdict_not_a_traceback(files, capsys):
     assert main(["grade-steps", VARIANCE, "--file", str(files / "chain.tex")]) == 1
     _, err = capsys.readouterr()
     assert "Traceback" not in err
+
+
+def test_the_table_covers_every_subcommand():
+    """A new subcommand needs rows here: the table is only as good as its coverage."""
+    from genverify.cli import _parser
+
+    (commands,) = [a.choices for a in _parser()._actions if a.dest == "command"]
+    assert set(commands) <= {argv[0] for argv in BAD.values() if argv}
