@@ -127,6 +127,10 @@ def main(argv: list[str] | None = None) -> int:
             old = path.read_text(encoding="utf-8")
             new = regenerate(old, runner)
             if not args.check:
+                # Others may edit the prose while the commands run: apply the (cached) outputs to
+                # the file as it is now, so only the blocks change.
+                old = path.read_text(encoding="utf-8")
+                new = regenerate(old, runner)
                 if new != old:
                     path.write_text(new, encoding="utf-8")
                     print(f"rewrote {name}")
