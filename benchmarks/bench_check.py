@@ -33,14 +33,14 @@ import time
 DRIVER = r"""
 import sys
 import genverify.checking as checking
-import genverify.derivations.engine as engine
+import genverify.derivations.evaluation as evaluation
 from genverify.derivations import notation
 
 variant = sys.argv[1]
 if variant in ("before", "serial"):
     checking.PROCESSES = 1
 if variant == "before":
-    engine._compiled = engine._compiled.__wrapped__
+    evaluation._compiled = evaluation._compiled.__wrapped__
 
     def integral(mean_1, mean_2, variance_1, variance_2):
         from sympy import sqrt, expand, stats
