@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
+import math
 from dataclasses import dataclass, field
 from typing import Mapping, Sequence
 
@@ -12,7 +14,7 @@ import numpy as np
 import sympy as sp
 from sympy.core.assumptions import _assume_defined
 
-from .evaluation import DIGITS, TOLERANCE, _Evaluator
+from .evaluation import DIGITS, TOLERANCE, _compiled, _Evaluator
 from .symbolic import _integer_facts, _name, _on_interval, _sign
 
 
@@ -154,17 +156,17 @@ class Domain:
     def sample(self, rng: np.random.Generator) -> dict:
         """One random point of the domain, away from the interval ends."""
         point: dict = {}
-        for atom, (lo, hi) in self.intervals.items():
-            lo = sp.sympify(lo).xreplace(point)
-            hi = sp.sympify(hi).xreplace(point)
-            if lo == -sp.oo and hi == sp.oo:
+        for atom, lo, hi in self._float_bounds:
+            lo = lo if isinstance(lo, float) else _end_at(lo, point)
+            hi = hi if isinstance(hi, float) else _end_at(hi, point)
+            if lo == -math.inf and hi == math.inf:
                 value = rng.normal(0.0, 1.5)
-            elif hi == sp.oo:
-                value = float(lo) + float(np.exp(rng.normal(0.0, 1.0)))
-            elif lo == -sp.oo:
-                value = float(hi) - float(np.exp(rng.normal(0.0, 1.0)))
+            elif hi == math.inf:
+                value = lo + float(np.exp(rng.normal(0.0, 1.0)))
+            elif lo == -math.inf:
+                value = hi - float(np.exp(rng.normal(0.0, 1.0)))
             else:
-                value = float(lo) + (float(hi) - float(lo)) * rng.uniform(0.05, 0.95)
+                value = lo + (hi - lo) * rng.uniform(0.05, 0.95)
             point[atom] = sp.Float(value, DIGITS)
         for atom in self.binary:
             point[atom] = sp.Integer(int(rng.integers(0, 2)))
@@ -172,8 +174,35 @@ class Domain:
             point[atom] = sp.Integer(int(rng.integers(lo, hi + 1)))
         return point
 
+    @functools.cached_property
+    def _float_bounds(self) -> list[tuple[sp.Basic, float | tuple, float | tuple]]:
+        """Each interval's ends: a float (±inf included) where the end is a constant, else the
+        earlier atoms it uses and its compiled form, evaluated at each point (``_end_at``).
+        Converting once rather than at every point spares SymPy arithmetic on every draw."""
+        earlier: list = []
+
+        def end(e):
+            e = sp.sympify(e)
+            if e.is_number:
+                return float(e)
+            used = tuple(a for a in earlier if e.has(a))
+            return used, _compiled(used, e)
+
+        out = []
+        for atom, (lo, hi) in self.intervals.items():
+            out.append((atom, end(lo), end(hi)))
+            earlier.append(atom)
+        return out
+
     def atoms(self) -> list[sp.Basic]:
         return [*self.intervals, *self.binary, *self.integers]
+
+
+def _end_at(end: tuple, point: dict) -> float:
+    """An interval end that depends on earlier atoms, at ``point``, to ``DIGITS`` digits."""
+    used, function = end
+    with mpmath.workdps(DIGITS):
+        return float(function(*(mpmath.mpf(point[a]._mpf_) for a in used)))
 
 
 #: Side conditions found unproved, per domain (``Domain.side_conditions``).

@@ -52,6 +52,10 @@ SymPy see, say, that ``1 - β_t > 0``, which its assumption system cannot expres
 Integer ranges become integer symbols with the sign the range implies (``{0..N}``:
 nonnegative).  What is trusted: SymPy's simplification, sign and limit routines, applied to
 fresh symbols that carry only the assumptions the domain implies.
+
+Within one ``check`` of one derivation, a relation identical (as SymPy objects) to one already
+proved or refuted on the identical domain gets that verdict again (``relations.reusing_verdicts``):
+a claim restates what its steps proved.  Nothing is reused across derivations or runs.
 """
 
 from __future__ import annotations

@@ -43,7 +43,9 @@ class _Evaluator:
         self.used = [a for a in atoms if any(e.has(a) for e in exprs)]
 
     def __call__(self, point: dict) -> list | None:
-        args = [mpmath.mpf(str(point[a])) if not point[a].is_Integer else int(point[a]) for a in self.atoms]
+        # A point's Floats hold doubles exactly (``Domain.sample``), so their binary value is the
+        # argument itself; printing 40 digits and parsing them back gave the same number, slowly.
+        args = [mpmath.mpf(point[a]._mpf_) if not point[a].is_Integer else int(point[a]) for a in self.atoms]
         try:
             with mpmath.workdps(DIGITS):
                 values = [mpmath.mpmathify(f(*args)) for f in self.functions]
@@ -52,7 +54,8 @@ class _Evaluator:
         return values
 
 
-# Performance hook (genverify check < 5 s): compiled functions are reused, verdicts never are.
+# Performance hook (genverify check < 5 s): compiled functions are reused, verdicts only
+# within one check of one derivation (``relations.reusing_verdicts``), never across runs.
 @functools.lru_cache(maxsize=4096)
 def _compiled(atoms: tuple, expr: sp.Expr) -> Callable:
     """``expr`` compiled by ``lambdify`` into an mpmath function of ``atoms`` (in that order).
@@ -61,8 +64,17 @@ def _compiled(atoms: tuple, expr: sp.Expr) -> Callable:
     about half of its expressions more than once; this caches the compilation by expression and
     atoms.  Every relation is still evaluated at its own points and proved on every run.
     """
-    dummies = [sp.Dummy() for _ in atoms]
-    return sp.lambdify(dummies, expr.xreplace(dict(zip(atoms, dummies))), modules="mpmath")
+    # Plain symbols with names no symbol of ``expr`` (bound ones included) has: given ``Dummy``
+    # arguments, lambdify renames every argument again, one substitution over ``expr`` each.
+    taken = {s.name for s in expr.atoms(sp.Symbol)}
+    names = []
+    for i in range(len(atoms)):
+        name = f"_arg{i}"
+        while name in taken:
+            name = "_" + name
+        names.append(name)
+    arguments = [sp.Symbol(n) for n in names]
+    return sp.lambdify(arguments, expr.xreplace(dict(zip(atoms, arguments))), modules="mpmath")
 
 
 def _describe(point: dict, extra: Mapping[str, object]) -> dict[str, str]:

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import contextlib
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,16 +20,77 @@ class Relation:
     """A statement about SymPy expressions that can be checked on a ``Domain``."""
 
     def check(self, domain: Domain, rng: np.random.Generator) -> Verdict:
-        """The verdict on ``domain``; ``DomainError`` when the domain contradicts itself."""
+        """The verdict on ``domain``; ``DomainError`` when the domain contradicts itself.
+
+        Inside ``reusing_verdicts()``, a relation identical to one already proved or refuted on
+        the identical domain gets that verdict again (see ``_reuse_key``).
+        """
+        verdicts, key = _REUSABLE.get(), None
+        if verdicts is not None:
+            key = _reuse_key(self, domain)
+            if key in verdicts:
+                return verdicts[key]
         unproved = domain.side_conditions()
         verdict = self._check(domain, rng)
         if verdict.proved and unproved:
-            return Verdict(UNDECIDED, f"{verdict.method}, but the domain's side conditions are not proved: "
-                           + "; ".join(unproved))
+            verdict = Verdict(UNDECIDED, f"{verdict.method}, but the domain's side conditions are not proved: "
+                              + "; ".join(unproved))
+        # An undecided verdict is not reused: checked again, the falsifier draws new points.
+        if key is not None and verdict.status != UNDECIDED:
+            verdicts[key] = verdict
         return verdict
 
     def _check(self, domain: Domain, rng: np.random.Generator) -> Verdict:
         raise NotImplementedError
+
+
+#: Proved and refuted verdicts by ``_reuse_key``, while ``reusing_verdicts`` is active (else None).
+_REUSABLE: ContextVar[dict | None] = ContextVar("reusable_verdicts", default=None)
+
+
+@contextlib.contextmanager
+def reusing_verdicts():
+    """Within the block, a relation checked again on the same domain reuses its verdict.
+
+    A derivation's claim restates relations its steps have just proved (``All`` of the steps'
+    equalities), and the ``ArgMax`` and ``Induction`` parts repeat ``Less`` and ``Equal``
+    checks; checking them again would redo the same proof.  The verdicts live only as long as
+    the block: nothing is kept between checks of a derivation, let alone between runs.
+    """
+    token = _REUSABLE.set({})
+    try:
+        yield
+    finally:
+        _REUSABLE.reset(token)
+
+
+class _NoKey(Exception):
+    """A relation holds an object without a structural equality (a mutable matrix)."""
+
+
+def _structure(value) -> tuple:
+    """A hashable key equal for two values only when they are the same structure.
+
+    Relations compare by class and every attribute (not the dataclass fields alone: ``ArgMax``
+    and ``Induction`` keep more), SymPy objects by SymPy's structural equality, which tells
+    apart assumptions, ``Dummy`` symbols and ``Float`` precisions; the type tag keeps ``True``
+    apart from ``1``.  Never a printed form, which could name two different expressions alike.
+    """
+    if isinstance(value, Relation):
+        return type(value), tuple((name, _structure(v)) for name, v in sorted(vars(value).items()))
+    if isinstance(value, tuple):
+        return tuple, tuple(_structure(v) for v in value)
+    if isinstance(value, (sp.Basic, str, int, float)):
+        return type(value), value
+    raise _NoKey
+
+
+def _reuse_key(relation: Relation, domain: Domain):
+    """``(relation, domain)`` as a key of ``_REUSABLE``, or None when one cannot be formed."""
+    try:
+        return _structure(relation), domain._key()
+    except (_NoKey, TypeError):
+        return None
 
 
 @dataclass(frozen=True)

@@ -185,3 +185,26 @@ def test_inconsistent_domains_raise():
         Equal(sp.sqrt(z**2), z).check(Domain(intervals={z: (-1, 1)}), rng())
     with pytest.raises(DomainError, match="fails at"):
         Less(x, 0).check(Domain(intervals={x: (0, 1)}, definitions={x: -1}), rng())
+
+
+def test_reused_verdicts_need_the_same_sympy_objects_and_domain():
+    from genverify.derivations.relations import reusing_verdicts
+
+    x_any = sp.Symbol("x")  # prints as ``x`` like the real ``x``, but is another symbol
+    with reusing_verdicts():
+        assert Less(0, y).check(REALS, rng()).status == PROVED
+        # Same printed form, other assumptions: checked afresh, so refuted.
+        y_real = sp.Symbol("y", real=True)
+        assert Less(0, y_real).check(Domain(intervals={y_real: (-sp.oo, sp.oo)}), rng()).status == REFUTED
+        assert Equal(sp.sqrt(x**2), x).check(REALS, rng()).status == REFUTED
+        assert Equal(sp.sqrt(x_any**2), x_any).check(Domain(intervals={x_any: (-sp.oo, sp.oo)}), rng()).status \
+            == REFUTED
+        # The same relation on another domain is checked on that domain.
+        assert Less(p, 1).check(REALS, rng()).status == PROVED
+        assert Less(p, 1).check(Domain(intervals={p: (0, 2)}), rng()).status == REFUTED
+
+
+def test_a_claim_restating_a_wrong_step_is_refuted_too():
+    wrong = Equal((x + 1) ** 2, x**2 + 1)
+    report = check(Derivation(wrong, "wrong", REALS, (Step(wrong, "expand"),)), rng())
+    assert report.steps[0].verdict.status == REFUTED and report.claim.status == REFUTED
