@@ -107,3 +107,17 @@ def test_resume_appends_only_to_genverify_output(tmp_path):
     with pytest.raises(BatchError, match="line 1 is not a row of genverify grade --batch"):
         grade_batch(str(src), str(out), resume=True)
     assert out.read_bytes() == foreign
+
+
+def test_a_batch_holds_numeric_only_agreement_unless_the_course_opts_in(tmp_path, monkeypatch):
+    from genverify.grading import symbolic
+
+    # The forked workers inherit the patch: every proof attempt "fails", points still agree.
+    monkeypatch.setattr(symbolic, "_confirm", lambda target, expr: ("numeric", "no proof found"))
+    src = tmp_path / "in.jsonl"
+    _write(src, _row('"a"'))
+    held, opted = tmp_path / "held.jsonl", tmp_path / "opted.jsonl"
+    grade_batch(str(src), str(held))
+    grade_batch(str(src), str(opted), accept_numeric=True)
+    assert [r["verdict"] for r in _rows(held)] == ["undecided"]
+    assert [(r["verdict"], r["method"]) for r in _rows(opted)] == [("correct", "numeric")]

@@ -42,7 +42,7 @@ def _grade_batch(args) -> int:
     credits = _credits(args.credit_file) if args.credit_file else None
     try:
         counts = grade_batch(args.batch, args.out, resume=args.resume, echo=print, credits=credits,
-                             timeout=args.timeout)
+                             timeout=args.timeout, accept_numeric=args.accept_numeric)
     except BatchError as exc:
         raise UsageError(str(exc)) from None
     print(", ".join(f"{k}: {v}" for k, v in counts.items()), file=sys.stderr)

@@ -152,13 +152,14 @@ def warm_up(target_ids) -> None:
             _reference(target_id, *_DIAGNOSIS_POINTS)
 
 
-def _grade_row(item: tuple[int, dict | str], credits: dict | None = None, timeout: float = TIMEOUT) -> dict:
+def _grade_row(item: tuple[int, dict | str], credits: dict | None = None, timeout: float = TIMEOUT,
+               accept_numeric: bool = False) -> dict:
     number, row = item
     if isinstance(row, str):
         return _error_row(f"line-{number}", None, row)
     try:
         return grade_answer(row["target"], row["answer"], answer_id=row["id"], timeout=timeout,
-                            credits=(credits or {}).get(row["target"]))
+                            credits=(credits or {}).get(row["target"]), accept_numeric=accept_numeric)
     except KeyError as exc:  # an unknown target or mistake name
         return _error_row(row["id"], row["target"], exc.args[0])
     except ValueError as exc:  # a partial credit outside [0, 1]
@@ -169,11 +170,12 @@ def _grade_row(item: tuple[int, dict | str], credits: dict | None = None, timeou
 
 
 def grade_batch(in_path: str, out_path: str | None, resume: bool = False, processes: int | None = None,
-                echo=None, credits: dict | None = None, timeout: float = TIMEOUT) -> dict:
+                echo=None, credits: dict | None = None, timeout: float = TIMEOUT,
+                accept_numeric: bool = False) -> dict:
     """Grade ``in_path`` into ``out_path`` (stdout via ``echo`` when None); counts of each verdict.
 
     ``credits`` maps a target to its partial-credit overrides (see ``symbolic.with_credits``);
-    ``timeout`` is each answer's limit in seconds.  Rows a stalled worker never returned are
+    ``timeout`` is each answer's limit in seconds; ``accept_numeric`` as in ``grade_answer``.  Rows a stalled worker never returned are
     not written (so ``resume`` retries them) and counted as ``not graded``."""
     rows = read_rows(in_path)
     out, done = _open_out(out_path, in_path, resume) if out_path else (None, set())
@@ -185,7 +187,8 @@ def grade_batch(in_path: str, out_path: str | None, resume: bool = False, proces
         # Fork keeps the parsed grammar and the cached reference values of the parent.
         context = multiprocessing.get_context("fork")
         with context.Pool(processes or min(2, os.cpu_count() or 1)) as pool:
-            results = pool.imap_unordered(partial(_grade_row, credits=credits, timeout=timeout), todo)
+            results = pool.imap_unordered(partial(_grade_row, credits=credits, timeout=timeout,
+                                                     accept_numeric=accept_numeric), todo)
             for _ in todo:
                 try:
                     result = results.next(timeout=timeout + STALL_GRACE)
