@@ -36,6 +36,8 @@ from typing import TYPE_CHECKING, Callable, Iterable
 
 import numpy as np
 
+from .schedules import as_schedule
+
 if TYPE_CHECKING:
     from .schedules import Schedule
 
@@ -157,6 +159,57 @@ def ddpm_sample(
             x += sigma[t - 1] * rng.standard_normal(x.shape)
         recorder.observe(step, x)
     return recorder.result(x)
+
+
+def _step_time(name: str, t: object, low: int, high: int) -> int:
+    """A scalar integer time in ``low..high`` (one step acts on one time)."""
+    arr = np.asarray(t)
+    if arr.ndim != 0 or arr.dtype.kind not in "iu" or not low <= int(arr) <= high:
+        raise ValueError(f"{name} must be an integer in {low}..{high}, got {t!r}")
+    return int(arr)
+
+
+def ddpm_step(x_t, t, eps, schedule, noise, variance: str = "posterior") -> np.ndarray:
+    """One ancestral step with the noise given (Ho et al. 2020, Alg. 2, line 4):
+
+    ``x_{t−1} = (x_t − β_t/√(1 − ᾱ_t) ε)/√α_t + σ_t z``, ``z = noise``.
+
+    ``variance="posterior"`` takes ``σ_t² = σ̃_t² = β_t(1 − ᾱ_{t−1})/(1 − ᾱ_t)`` (0 at t = 1);
+    ``"beta"`` takes ``σ_t² = β_t`` and, as Alg. 2, no noise at t = 1.  ``x_t``, ``eps`` and
+    ``noise`` broadcast together; ``t`` is one integer in 1..T.
+    """
+    s = as_schedule(schedule)
+    t = _step_time("t", t, 1, s.T)
+    x_t, eps, noise = np.broadcast_arrays(*(np.asarray(a, dtype=np.float64) for a in (x_t, eps, noise)))
+    sigma = 0.0 if t == 1 else float(np.sqrt(ddpm_sigma2(s, variance)[t - 1]))
+    eps_coef = s.betas[t - 1] / s.sqrt_one_minus_alpha_bars[t - 1]
+    return (x_t - eps_coef * eps) / np.sqrt(s.alphas[t - 1]) + sigma * noise
+
+
+def ddim_step(x_t, t, t_prev, eps, schedule, eta: float, noise) -> np.ndarray:
+    """One DDIM step from ``t`` to ``t' = t_prev < t`` with the noise given (Song, Meng & Ermon
+    2021, eq. 12): ``x_{t'} = √ᾱ_{t'} x̂_0 + √(1 − ᾱ_{t'} − σ_t²) ε + σ_t z``, where
+    ``x̂_0 = (x_t − √(1 − ᾱ_t) ε)/√ᾱ_t`` and
+    ``σ_t = η √((1 − ᾱ_{t'})/(1 − ᾱ_t)) √(1 − ᾱ_t/ᾱ_{t'})`` (eq. 16), ``z = noise``.
+
+    ``t_prev = 0`` reads ``ᾱ_0 = 1`` and returns ``x̂_0``.  The same update as one iteration of
+    :func:`ddim_sample`.
+    """
+    s = as_schedule(schedule)
+    t = _step_time("t", t, 1, s.T)
+    t_prev = _step_time("t_prev", t_prev, 0, t - 1)
+    if not 0.0 <= eta <= 1.0:
+        raise ValueError(f"eta must lie in [0, 1], got {eta!r}")
+    x_t, eps, noise = np.broadcast_arrays(*(np.asarray(a, dtype=np.float64) for a in (x_t, eps, noise)))
+    a, one_minus_a = s.alpha_bars[t - 1], s.one_minus_alpha_bars[t - 1]
+    a_prev, one_minus_a_prev = (1.0, 0.0) if t_prev == 0 else (
+        s.alpha_bars[t_prev - 1], s.one_minus_alpha_bars[t_prev - 1])
+    x0_hat = (x_t - np.sqrt(one_minus_a) * eps) / np.sqrt(a)
+    # As in ddim_sample: 1 − ᾱ_{t'} − σ_t² = (1 − ᾱ_{t'})(1 − shrink), ≥ 0 for η ≤ 1.
+    shrink = eta**2 * (1.0 - a / a_prev) / one_minus_a
+    sigma = np.sqrt(one_minus_a_prev * shrink)
+    direction = np.sqrt(max(one_minus_a_prev * (1.0 - shrink), 0.0))
+    return np.sqrt(a_prev) * x0_hat + direction * eps + sigma * noise
 
 
 def _check_timesteps(timesteps: object, T: int) -> np.ndarray:
