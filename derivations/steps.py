@@ -40,6 +40,9 @@ class Derivation:
     statement: str
     domain: Domain
     steps: tuple[Step, ...]
+    #: The claim as a person writes it (LaTeX), shown by the docs above the formal ``claim`` that
+    #: the engine checks; empty when the formal claim is all there is to show.
+    display_claim: str = ""
 
 
 @dataclass(frozen=True)
