@@ -158,6 +158,24 @@ def test_target_names_in_help_match_the_definitions():
     assert PROFILE_NAMES == tuple(PROFILES)
 
 
+def test_each_target_is_built_under_its_own_id_and_only_when_looked_up():
+    """One `genverify grade` builds one target: the posterior's derivation is not imported to
+    grade the forward variance (the lazy registry behind the < 0.6 s start-up of issue 10)."""
+    code = ("import sys; from genverify.grading.targets import TARGETS; "
+            "TARGETS['diffusion.forward_variance']; "
+            "print('genverify.derivations.diffusion_posterior' in sys.modules); "
+            "TARGETS['diffusion.posterior_mean']; "
+            "print('genverify.derivations.diffusion_posterior' in sys.modules)")
+    lines = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                           check=True).stdout.split()
+    assert lines == ["False", "True"]
+    from genverify.grading.targets import TARGETS
+
+    assert all(TARGETS[name].id == name for name in TARGETS)
+    with pytest.raises(KeyError):
+        TARGETS["diffusion.no_such_target"]
+
+
 def test_help_names_every_target(capsys):
     with pytest.raises(SystemExit) as exit_:
         main(["--help"])

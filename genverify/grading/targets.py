@@ -9,11 +9,11 @@ student reads when their answer equals it, and the partial credit it earns.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 import sympy as sp
 
-from genverify.derivations import diffusion_posterior
 from genverify.derivations.notation import beta, beta_bar, posterior_variance
 from genverify.grading.functionals import P_G, P_R, JSDivergence, KLDivergence
 
@@ -56,11 +56,49 @@ class Target:
 
 SCHEDULE_NAMES = frozenset({"beta", "beta_bar", "prod", "sum", "t"})
 
-_mu = diffusion_posterior.MU_TILDE
-_weight = beta_bar(t - 1) * beta(t) ** 2 / (2 * posterior_variance(t) * (1 - beta_bar(t)) ** 2)
+_BUILDERS: dict[str, Callable[[], Target]] = {}
 
-TARGETS: dict[str, Target] = {target.id: target for target in (
-    Target(
+
+def _defines(target_id: str):
+    """Register the function that builds ``target_id``'s record (see :data:`TARGETS`)."""
+
+    def register(build: Callable[[], Target]) -> Callable[[], Target]:
+        _BUILDERS[target_id] = build
+        return build
+
+    return register
+
+
+class _Targets(Mapping):
+    """The targets by id, each built the first time it is looked up.
+
+    Building a target makes its SymPy expressions and mistakes (and, for the posterior, imports
+    its derivation); one ``genverify grade`` needs one target, so it builds only that one.
+    """
+
+    def __init__(self) -> None:
+        self._built: dict[str, Target] = {}
+
+    def __getitem__(self, target_id: str) -> Target:
+        if target_id not in self._built:
+            self._built[target_id] = _BUILDERS[target_id]()
+        return self._built[target_id]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(_BUILDERS)
+
+    def __len__(self) -> int:
+        return len(_BUILDERS)
+
+
+#: Every grading target by id, in the order ``genverify targets`` lists them.  Add a target by
+#: writing a function that returns its :class:`Target`, decorated with ``@_defines(its id)``.
+TARGETS: Mapping[str, Target] = _Targets()
+
+
+@_defines("gan.optimal_discriminator")
+def _gan_optimal_discriminator() -> Target:
+    return Target(
         "gan.optimal_discriminator", "D*(x), the optimal discriminator for a fixed generator",
         P_R / (P_R + P_G), DENSITIES, frozenset({"p_r(x)", "p_g(x)"}),
         (Mistake("p_r and p_g swapped", P_G / (P_R + P_G),
@@ -69,8 +107,12 @@ TARGETS: dict[str, Target] = {target.id: target for target in (
                  "p_r/p_g is a density ratio, not a probability: normalise by p_r + p_g.", 0.25),
          Mistake("constant one half", sp.Rational(1, 2),
                  "D* = 1/2 only at the equilibrium p_g = p_r; for a fixed generator it depends on x.")),
-        {"D": "D*(x)"}),
-    Target(
+        {"D": "D*(x)"})
+
+
+@_defines("gan.generator_objective")
+def _gan_generator_objective() -> Target:
+    return Target(
         "gan.generator_objective", "C(G) = max_D V(G, D), the generator's objective at the optimal D",
         -sp.log(4) + 2 * JSDivergence(P_R, P_G), FUNCTIONALS,
         frozenset({"p_r(x)", "p_g(x)", "KL", "JSD", "integral", "E"}),
@@ -85,8 +127,12 @@ TARGETS: dict[str, Target] = {target.id: target for target in (
                  "The divergences are to the mixture m = (p_r + p_g)/2, which gives the JSD, "
                  "not KL(p_r‖p_g)."),
          Mistake("sign of log 4", sp.log(4) + 2 * JSDivergence(P_R, P_G),
-                 "The constant is -log 4 (C(G) ≤ 0 at the optimum), not +log 4.", 0.5))),
-    Target(
+                 "The constant is -log 4 (C(G) ≤ 0 at the optimum), not +log 4.", 0.5)))
+
+
+@_defines("diffusion.forward_mean_coef")
+def _diffusion_forward_mean_coef() -> Target:
+    return Target(
         "diffusion.forward_mean_coef", "the coefficient of x_0 in the mean of q(x_t | x_0)",
         sp.sqrt(beta_bar(t)), SCHEDULE, SCHEDULE_NAMES,
         (Mistake("missing square root", beta_bar(t),
@@ -96,8 +142,12 @@ TARGETS: dict[str, Target] = {target.id: target for target in (
          Mistake("t-1 for t", sp.sqrt(beta_bar(t - 1)),
                  "The product runs up to t, not t-1: √β̄_t.", 0.5),
          Mistake("noise coefficient", sp.sqrt(1 - beta_bar(t)),
-                 "√(1-β̄_t) multiplies the noise, not x_0."))),
-    Target(
+                 "√(1-β̄_t) multiplies the noise, not x_0.")))
+
+
+@_defines("diffusion.forward_variance")
+def _diffusion_forward_variance() -> Target:
+    return Target(
         "diffusion.forward_variance", "the variance of q(x_t | x_0)",
         1 - beta_bar(t), SCHEDULE, SCHEDULE_NAMES,
         (Mistake("β̄_t for 1-β̄_t", beta_bar(t),
@@ -106,19 +156,30 @@ TARGETS: dict[str, Target] = {target.id: target for target in (
                  "√(1-β̄_t) is the standard deviation; the variance is 1 - β̄_t.", 0.5),
          Mistake("t-1 for t", 1 - beta_bar(t - 1), "The product runs up to t: 1 - β̄_t.", 0.5),
          Mistake("one step's variance", beta(t),
-                 "β_t is the variance added by the last step only; the variances accumulate to 1 - β̄_t."))),
-    Target(
+                 "β_t is the variance added by the last step only; the variances accumulate to 1 - β̄_t.")))
+
+
+@_defines("diffusion.posterior_mean")
+def _diffusion_posterior_mean() -> Target:
+    from genverify.derivations import diffusion_posterior
+
+    mu_tilde = diffusion_posterior.MU_TILDE
+    return Target(
         "diffusion.posterior_mean", "the mean of q(x_{t-1} | x_t, x_0)",
-        _mu, SCHEDULE, SCHEDULE_NAMES | {"x_t", "x_0"},
-        (Mistake("missing square root on 1-β_t", _mu.subs(sp.sqrt(1 - beta(t)), 1 - beta(t)),
+        mu_tilde, SCHEDULE, SCHEDULE_NAMES | {"x_t", "x_0"},
+        (Mistake("missing square root on 1-β_t", mu_tilde.subs(sp.sqrt(1 - beta(t)), 1 - beta(t)),
                  "The coefficient of x_t has √(1-β_t) = √α_t, not 1-β_t.", 0.5),
-         Mistake("coefficients of x_t and x_0 swapped", _mu.xreplace({x_t: x_0, x_0: x_t}),
+         Mistake("coefficients of x_t and x_0 swapped", mu_tilde.xreplace({x_t: x_0, x_0: x_t}),
                  "The coefficients of x_t and x_0 are swapped: x_t's is √α_t(1-ᾱ_{t-1})/(1-ᾱ_t)."),
-         Mistake("t for t-1 in β̄", _mu.xreplace({beta_bar(t - 1): beta_bar(t)}),
+         Mistake("t for t-1 in β̄", mu_tilde.xreplace({beta_bar(t - 1): beta_bar(t)}),
                  "Both coefficients use ᾱ_{t-1} (the marginal of x_{t-1}), not ᾱ_t, in the numerator.", 0.5),
-         Mistake("missing square root on β̄_{t-1}", _mu.subs(sp.sqrt(beta_bar(t - 1)), beta_bar(t - 1)),
-                 "The coefficient of x_0 has √ᾱ_{t-1}, the mean scale of q(x_{t-1} | x_0).", 0.5))),
-    Target(
+         Mistake("missing square root on β̄_{t-1}", mu_tilde.subs(sp.sqrt(beta_bar(t - 1)), beta_bar(t - 1)),
+                 "The coefficient of x_0 has √ᾱ_{t-1}, the mean scale of q(x_{t-1} | x_0).", 0.5)))
+
+
+@_defines("diffusion.posterior_variance")
+def _diffusion_posterior_variance() -> Target:
+    return Target(
         "diffusion.posterior_variance", "the variance of q(x_{t-1} | x_t, x_0)",
         posterior_variance(t), SCHEDULE, SCHEDULE_NAMES,
         (Mistake("forward step's variance", beta(t),
@@ -129,23 +190,32 @@ TARGETS: dict[str, Target] = {target.id: target for target in (
                  "The factor β_t is missing: the precisions 1/β_t·α_t and 1/(1-ᾱ_{t-1}) add.", 0.25),
          Mistake("standard deviation for variance", sp.sqrt(posterior_variance(t)),
                  "That is the standard deviation; the variance has no square root.", 0.5)),
-        {"σ_q": "σ_q(t)", "σ̃": "σ̃_t", "β̃": "β̃_t"}),
-    Target(
+        {"σ_q": "σ_q(t)", "σ̃": "σ̃_t", "β̃": "β̃_t"})
+
+
+@_defines("diffusion.elbo_weight")
+def _diffusion_elbo_weight() -> Target:
+    weight = beta_bar(t - 1) * beta(t) ** 2 / (2 * posterior_variance(t) * (1 - beta_bar(t)) ** 2)
+    return Target(
         "diffusion.elbo_weight",
         "the weight of E‖x̂_θ(x_t) - x_0‖² in the t-th denoising term of the negative ELBO",
-        _weight, SCHEDULE, SCHEDULE_NAMES,
+        weight, SCHEDULE, SCHEDULE_NAMES,
         (Mistake("β_t for β_t²", beta_bar(t - 1) * beta(t) / (2 * posterior_variance(t) * (1 - beta_bar(t)) ** 2),
                  "The coefficient of x_0 in μ̃_t, √ᾱ_{t-1}β_t/(1-ᾱ_t), is squared: β_t², not β_t.", 0.5),
          Mistake("the homework's: β_t for β_t² and the sign dropped",
                  -beta_bar(t - 1) * beta(t) / (2 * posterior_variance(t) * (1 - beta_bar(t)) ** 2),
                  "Two mistakes (the homework's): the coefficient √ᾱ_{t-1}β_t/(1-ᾱ_t) must be squared "
                  "(β_t², not β_t), and the negative ELBO's KL term has a positive weight."),
-         Mistake("factor ½ missing", 2 * _weight,
+         Mistake("factor ½ missing", 2 * weight,
                  "The Gaussian KL is ‖μ_1 - μ_2‖²/(2σ²): the factor ½ is missing.", 0.5),
-         Mistake("sign", -_weight,
+         Mistake("sign", -weight,
                  "The negative ELBO's denoising term is a KL divergence, so its weight is positive: "
-                 "½(SNR(t-1) - SNR(t)), and the SNR decreases with t.", 0.5))),
-    Target(
+                 "½(SNR(t-1) - SNR(t)), and the SNR decreases with t.", 0.5)))
+
+
+@_defines("diffusion.conditional_score")
+def _diffusion_conditional_score() -> Target:
+    return Target(
         "diffusion.conditional_score",
         "∇_x log p(x | x_known) with likelihood ∝ exp(-‖(x - x_known) ⊙ M‖²), one coordinate",
         s_theta - 2 * (x - x_known) * M, INPAINTING, frozenset({"x", "x_known", "M", "s_θ(x)"}),
@@ -156,11 +226,15 @@ TARGETS: dict[str, Target] = {target.id: target for target in (
          Mistake("sign of the likelihood term", s_theta + 2 * (x - x_known) * M,
                  "The likelihood pulls x towards x_known: its gradient is -2(x - x_known) ⊙ M.", 0.25),
          Mistake("factor 2 missing", s_theta - (x - x_known) * M,
-                 "∇‖v‖² = 2v: the likelihood's gradient is -2(x - x_known) ⊙ M.", 0.5))),
+                 "∇‖v‖² = 2v: the likelihood's gradient is -2(x - x_known) ⊙ M.", 0.5)))
+
+
+@_defines("diffusion.likelihood_bound")
+def _diffusion_likelihood_bound() -> Target:
     # diffusion.likelihood_bound: the grammar has two density names, so p_r stands for
     # q(x_{1:T} | x_0) and p_g for p_θ(x_{1:T} | x_0); answers are graded on discrete laws as
     # the derivation checks them.
-    Target(
+    return Target(
         "diffusion.likelihood_bound",
         "log p_θ(x_0) - ELBO, writing p_r for q(x_{1:T} | x_0) and p_g for p_θ(x_{1:T} | x_0)",
         KLDivergence(P_R, P_G), FUNCTIONALS, frozenset({"p_r(x)", "p_g(x)", "KL", "JSD", "integral", "E"}),
@@ -174,5 +248,4 @@ TARGETS: dict[str, Target] = {target.id: target for target in (
                  "log p_θ(x_0) ≥ ELBO: the gap is a KL divergence, nonnegative.", 0.5),
          Mistake("JSD for KL", JSDivergence(P_R, P_G),
                  "The gap is KL(q ‖ p_θ(x_{1:T} | x_0)): log q - log p_θ(x_{1:T} | x_0) averaged under q, "
-                 "with no mixture."))),
-)}
+                 "with no mixture.")))
