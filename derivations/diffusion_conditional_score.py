@@ -58,6 +58,7 @@ def derivation(score=CONDITIONAL_SCORE, likelihood_gradient=-2 * residual) -> De
     return Derivation(
         claim=Equal(gradient(LOG_POSTERIOR, x), score),
         statement="∇_x log p(x | x_known) = s_θ(x) - 2 (x - x_known) ⊙ M for a binary mask M",
+        display_claim=r"\nabla_x \log p(x \mid x_{\mathrm{known}}) = s_\theta(x) - 2 (x - x_{\mathrm{known}}) \odot M \quad \text{for } p(x_{\mathrm{known}} \mid x) \propto \exp\left(-\left\| (x - x_{\mathrm{known}}) \odot M \right\|^2\right)",
         domain=DOMAIN,
         steps=steps,
     )

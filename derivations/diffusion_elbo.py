@@ -183,6 +183,7 @@ def derivation(weight=WEIGHT, sign=-1, snr_weight=SNR_WEIGHT, bayes_sign=1, tele
                   "- Σ_{t=2}^T E_q KL(q(x_{t-1}|x_t,x_0)‖p_θ(x_{t-1}|x_t)); for t ≥ 2 the t-th term is "
                   "-(1/(2σ_q(t)²))·β̄_{t-1}β_t²/(1-β̄_t)²·‖x̂_θ-x_0‖², weight ½(SNR(t-1)-SNR(t)) when "
                   "σ_q(t)² = σ̃_t²; t = 1 is the reconstruction term (one coordinate)",
+        display_claim=r"-\mathrm{ELBO} = L_T + \sum_{t=2}^{T} L_{t-1} + L_0, \quad L_{t-1} = \frac{1}{2\sigma_q(t)^2} \frac{\bar\beta_{t-1} \beta_t^2}{(1 - \bar\beta_t)^2}\, \mathbb{E}_q \left\| \hat x_\theta(x_t) - x_0 \right\|^2 = \frac{1}{2}\left(\mathrm{SNR}(t-1) - \mathrm{SNR}(t)\right) \mathbb{E}_q \left\| \hat x_\theta(x_t) - x_0 \right\|^2 \ \text{when } \sigma_q(t)^2 = \tilde\sigma_t^2",
         domain=DOMAIN,
         steps=steps,
     )

@@ -85,6 +85,7 @@ def derivation(mean=MEAN, variance=VARIANCE) -> Derivation:
         claim=All((("mean", Induction(mean, MEAN_STEP, x_0, t)),
                    ("variance", Induction(variance, VARIANCE_STEP, 0, t)))),
         statement="q(x_t | x_0) = N(√β̄_t x_0, (1-β̄_t) I)",
+        display_claim=r"q(x_t \mid x_0) = \mathcal{N}\left(x_t;\ \sqrt{\bar\beta_t}\, x_0,\ (1 - \bar\beta_t) I\right), \quad \bar\beta_t = \prod_{i=1}^{t} (1 - \beta_i)",
         domain=DOMAIN,
         steps=steps,
     )

@@ -88,6 +88,7 @@ def derivation(gap=lambda q, posterior: KL(q, posterior),
         )),
         statement="log p_θ(x_0) - ELBO = KL(q(x_{1:T}|x_0) ‖ p_θ(x_{1:T}|x_0)) ≥ 0, with equality iff "
                   "q(x_{1:T}|x_0) = p_θ(x_{1:T}|x_0) (expectations checked for x_{1:T} on 3 values)",
+        display_claim=r"\log p_\theta(x_0) - \mathrm{ELBO} = D_{\mathrm{KL}}\left(q(x_{1:T} \mid x_0) \,\|\, p_\theta(x_{1:T} \mid x_0)\right) \ge 0, \quad \text{with equality iff } q(x_{1:T} \mid x_0) = p_\theta(x_{1:T} \mid x_0)",
         domain=DOMAIN,
         steps=steps,
     )

@@ -105,6 +105,7 @@ def derivation(value=lambda P, Q: -sp.log(4) + 2 * JSD(P, Q),
         claim=claim,
         statement="for p_r, p_g on 3 atoms with positive probabilities: C(G) = max_D V(G,D) "
                   "= -log 4 + 2·JSD(p_r‖p_g) ≥ -log 4, with equality iff p_g = p_r",
+        display_claim=r"C(G) = \max_D V(G, D) = -\log 4 + 2\,\mathrm{JSD}(p_r \,\|\, p_g) \ge -\log 4, \quad \text{with equality iff } p_g = p_r",
         domain=DOMAIN,
         steps=steps,
     )

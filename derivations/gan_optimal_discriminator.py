@@ -42,6 +42,7 @@ def derivation(d_star=D_STAR, f_prime=F_PRIME, f_second=F_SECOND) -> Derivation:
     return Derivation(
         claim=ArgMax(f, D, d_star, DOMAIN.interval(D)),
         statement="D*(x) = p_r(x)/(p_r(x)+p_g(x)) uniquely maximises p_r log D + p_g log(1-D) on (0,1)",
+        display_claim=r"D^*(x) = \underset{D \in (0, 1)}{\mathrm{arg\,max}}\,  \left[ p_r(x) \log D + p_g(x) \log(1 - D) \right] = \frac{p_r(x)}{p_r(x) + p_g(x)}",
         domain=DOMAIN,
         steps=steps,
     )
