@@ -128,6 +128,10 @@ class CrossCheck:
     result_id: str
     run: Callable[[Implementation, np.random.Generator, int], Outcome]
     uses: tuple[str, ...]
+    #: What is simulated, in one sentence (the docs print it above the check's table).
+    simulates: str = ""
+    #: One label per coordinate of the outcome, in its flattened order (the docs' table rows).
+    labels: tuple[str, ...] = ()
 
 
 # A short schedule with large β_t: every step moves β̄_t by 5–30%, so an index shift or α_t in
@@ -452,23 +456,79 @@ def ring_moments(impl: Implementation, rng: np.random.Generator, n: int) -> Outc
     return Outcome(estimate, se, expected, n)
 
 
+# What each check simulates and the label of each coordinate of its outcome, for the docs' tables.
+_FORWARD_LABELS = (*(f"E[x_{t}]" for t in FORWARD_TIMES), *(f"E[(x_{t} − c_{t})²]" for t in FORWARD_TIMES))
+_PAIR_NAMES = tuple(f"p_g = N({mu_g:g}, {sigma_g:g}²)" for _, _, mu_g, sigma_g in GAUSSIAN_PAIRS)
+_LOSS_LABELS = ("mean loss", "∂/∂θ of the mean loss")
+_TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "forward_chain_moments": (
+        f"the chain x_t = √(1−β_t) x_{{t−1}} + √β_t ε run step by step from x_0 = {FORWARD_X0:g} (a 10-step "
+        "schedule); c_t = √β̄_t x_0 centres the second moment", _FORWARD_LABELS),
+    "q_sample_vs_chain": (
+        f"one-shot draws of q(x_t | x_0) minus the step-by-step chain, both from x_0 = {FORWARD_X0:g}: every "
+        "difference is 0 in expectation", tuple(f"{label}: q_sample − chain" for label in _FORWARD_LABELS)),
+    "posterior_regression": (
+        "triples (x_0, x_{t−1}, x_t) of the forward chain with x_0 ~ N(1, 1); the residual "
+        "r = x_{t−1} − μ̃_t(x_t, x_0) has mean 0, is uncorrelated with x_t and x_0, and has variance σ̃_t²",
+        tuple(f"t = {t}: {m}" for t in POSTERIOR_TIMES for m in ("E[r]", "E[r x_t]", "E[r x_0]", "E[r² − σ̃_t²]"))),
+    "ddpm_sampler_moments": (
+        f"DDPM ancestral sampling (Alg. 2) with the exact score of data N({DDPM_DATA_MEAN:g}, {DDPM_DATA_VARIANCE:g}); "
+        "μ and v are the output's mean and variance pushed through the steps in closed form",
+        ("E[x_0]", "E[(x_0 − μ)²]")),
+    "denoising_terms": (
+        "forward trajectories of a 2-D linear-Gaussian diffusion; each term L_{t−1} averaged as "
+        "log q(x_{t−1} | x_t, x_0) − log p_θ(x_{t−1} | x_t), which never uses the weight w_t",
+        tuple(f"L_{t - 1} (t = {t})" for t in range(2, SCHEDULE.T + 1))),
+    "stein_identities": (
+        f"draws of the exact posterior p(x | x_known) for a Gaussian prior in {PRIOR_MEAN.size} dimensions, mask "
+        f"M = {MASK.astype(int).tolist()}; Stein's identity gives E[s_i] = 0 and E[s_i x_i] = −1",
+        (*(f"E[s_{i}]" for i in range(1, PRIOR_MEAN.size + 1)),
+         *(f"E[s_{i} x_{i}]" for i in range(1, PRIOR_MEAN.size + 1)))),
+    "discriminator_first_order": (
+        "draws of p_r = N(0, 1) and of p_g; E_{p_r}[f (1 − D*)] − E_{p_g}[f D*] is 0 for every f exactly when D* "
+        "maximises V(G, D)", tuple(f"{pair}, f = {f}" for pair in _PAIR_NAMES for f in ("1", "x", "cos x"))),
+    "value_at_optimum": (
+        "V(G, D*) = E_{p_r} log D* + E_{p_g} log(1 − D*) by sampling p_r = N(0, 1) and p_g, against "
+        "−log 4 + 2·JSD by quadrature", tuple(f"V(G, D*), {pair}" for pair in _PAIR_NAMES)),
+    "saturating_loss": (
+        f"{N_BATCHES} batches of G_θ(z) = θ + {SPREAD:g} z, z ~ U[−1, 1], against D = σ({SHARPNESS:g}(x − {EDGE:g})), "
+        "sure that every fake is fake; loss log(1 − D)", _LOSS_LABELS),
+    "nonsaturating_loss": (
+        f"{N_BATCHES} batches of G_θ(z) = θ + {SPREAD:g} z, z ~ U[−1, 1], against D = σ({SHARPNESS:g}(x − {EDGE:g})), "
+        "sure that every fake is fake; loss −log D", _LOSS_LABELS),
+    "ring_moments": (
+        f"draws of the {RING_MODES}-mode ring (radius {RING_RADIUS:g}, std {RING_STD:g}); w = (x_1 + i x_2)/r",
+        (*(f"Re E[w^{j}]" for j in range(1, RING_MODES + 1)), *(f"Im E[w^{j}]" for j in range(1, RING_MODES + 1)),
+         "E[|w|²]")),
+    "importance_sampling_identity": (
+        "forward trajectories x_{1:T} ~ q(· | x_0) of the linear-Gaussian DDPM; w = log p_θ(x_{0:T}) − log q(x_{1:T} | x_0)",
+        ("E[exp(w − log p_θ(x_0))] (importance sampling)", "E[w] (the ELBO)")),
+}
+
 CHECKS: tuple[CrossCheck, ...] = (
-    CrossCheck("forward_chain_moments", "diffusion.forward_marginal", forward_chain_moments, ("forward_marginal",)),
-    CrossCheck("q_sample_vs_chain", "diffusion.forward_marginal", q_sample_vs_chain, ("q_sample",)),
-    CrossCheck("posterior_regression", "diffusion.posterior", posterior_regression, ("posterior_mean_variance",)),
-    CrossCheck("ddpm_sampler_moments", "diffusion.posterior", ddpm_sampler_moments, ("ddpm_sample",)),
-    CrossCheck("denoising_terms", "diffusion.elbo", denoising_terms, ("elbo_weight",)),
-    CrossCheck("stein_identities", "diffusion.conditional_score", stein_identities, ("conditional_score",)),
+    CrossCheck("forward_chain_moments", "diffusion.forward_marginal", forward_chain_moments, ("forward_marginal",),
+               *_TABLES["forward_chain_moments"]),
+    CrossCheck("q_sample_vs_chain", "diffusion.forward_marginal", q_sample_vs_chain, ("q_sample",),
+               *_TABLES["q_sample_vs_chain"]),
+    CrossCheck("posterior_regression", "diffusion.posterior", posterior_regression, ("posterior_mean_variance",),
+               *_TABLES["posterior_regression"]),
+    CrossCheck("ddpm_sampler_moments", "diffusion.posterior", ddpm_sampler_moments, ("ddpm_sample",),
+               *_TABLES["ddpm_sampler_moments"]),
+    CrossCheck("denoising_terms", "diffusion.elbo", denoising_terms, ("elbo_weight",), *_TABLES["denoising_terms"]),
+    CrossCheck("stein_identities", "diffusion.conditional_score", stein_identities, ("conditional_score",),
+               *_TABLES["stein_identities"]),
     CrossCheck("discriminator_first_order", "gan.optimal_discriminator", discriminator_first_order,
-               ("optimal_discriminator",)),
+               ("optimal_discriminator",), *_TABLES["discriminator_first_order"]),
     CrossCheck("value_at_optimum", "gan.generator_objective", value_at_optimum,
-               ("optimal_discriminator", "generator_objective")),
-    CrossCheck("saturating_loss", "gan.vanishing_gradient", saturating_loss, ("generator_loss_saturating",)),
-    CrossCheck("nonsaturating_loss", "gan.vanishing_gradient", nonsaturating_loss, ("generator_loss_nonsaturating",)),
+               ("optimal_discriminator", "generator_objective"), *_TABLES["value_at_optimum"]),
+    CrossCheck("saturating_loss", "gan.vanishing_gradient", saturating_loss, ("generator_loss_saturating",),
+               *_TABLES["saturating_loss"]),
+    CrossCheck("nonsaturating_loss", "gan.vanishing_gradient", nonsaturating_loss, ("generator_loss_nonsaturating",),
+               *_TABLES["nonsaturating_loss"]),
     # The 8-Gaussian ring is the target of the GAN experiments (modes covered, high-quality fraction).
-    CrossCheck("ring_moments", "gan.generator_objective", ring_moments, ("ring",)),
+    CrossCheck("ring_moments", "gan.generator_objective", ring_moments, ("ring",), *_TABLES["ring_moments"]),
     CrossCheck("importance_sampling_identity", "diffusion.likelihood_bound", importance_sampling_identity,
-               ("forward_marginal", "posterior_mean_variance")),
+               ("forward_marginal", "posterior_mean_variance"), *_TABLES["importance_sampling_identity"]),
 )
 
 
