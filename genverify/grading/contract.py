@@ -67,3 +67,7 @@ class CodeTarget:
     mistakes: tuple[Mistake, ...] = ()
     #: The source of a correct NumPy submission (``genverify targets``, docs, bundle tests).
     example: str = ""
+    #: The name of a trailing argument that is a callable, not data: the sandboxed child builds
+    #: it as the score ``-(x - mean)/variance`` of a Gaussian from the case's ``"prior_mean"`` and
+    #: ``"prior_variance"`` arrays (a function cannot travel as JSON); ``""`` when there is none.
+    gaussian_score_argument: str = ""

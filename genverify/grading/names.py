@@ -1,6 +1,6 @@
 """The names of the grading targets, for ``genverify --help`` and ``list``.
 
-The definitions (``targets.TARGETS``: SymPy; ``code.CODE_TARGETS``: Hypothesis and NumPy) take
+The definitions (``targets.TARGETS``: SymPy; ``contracts.CODE_TARGETS``: NumPy) take
 about a second to import, so the help text reads the names from here instead;
 ``tests/test_cli.py`` fails when these lists and the definitions differ.
 """
@@ -21,6 +21,6 @@ CODE_TARGETS = (
     "diffusion.posterior_mean_variance",
     "diffusion.forward_marginal",
     "diffusion.elbo_weight",
-    "gan.optimal_discriminator",
     "diffusion.conditional_score",
+    "gan.optimal_discriminator",
 )
