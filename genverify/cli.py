@@ -114,6 +114,12 @@ def _parser() -> argparse.ArgumentParser:
     code.add_argument("target")
     code.add_argument("submission", metavar="SUBMISSION.py")
     code.add_argument("--format", choices=FORMATS, default="text")
+    code.add_argument("--seed", type=_seed, default=0,
+                      help="which cases are drawn (default 0); a seed draws the same cases through "
+                           "the CLI, the Python API and any autograder")
+    code.add_argument("--regime-weights", metavar="FILE.json",
+                      help='score weights, {"regime name": weight}; the score is the weighted '
+                           "fraction of regimes passed (default: every regime weighs 1)")
     code.add_argument("--no-sandbox", action="store_true",
                       help="run the submission without bubblewrap/seccomp (rlimits only); the "
                            "result says so. Without it, grade-code exits 2 where no sandbox can be built")
@@ -123,6 +129,8 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--accept-numeric", action="store_true",
                        help="grade agreement at every random point without a symbolic proof correct, "
                             "not undecided")
+
+    _autograder_parser(sub)
 
     audit = sub.add_parser("audit", help="grade the homework solution's own answers")
     audit.add_argument("--json", action="store_true")
@@ -137,6 +145,29 @@ def _parser() -> argparse.ArgumentParser:
     docs.add_argument("--skip-figures", action="store_true", help="leave the figures out (a faster build)")
     docs.add_argument("--seed", type=_seed, default=0, help="seed of the proofs, cross-checks and figures")
     return parser
+
+
+def _autograder_parser(sub) -> None:
+    autograder = sub.add_parser("autograder", help="write a Gradescope or PrairieLearn autograder for an "
+                                "assignment spec, or run one inside the platform's container",
+                                description="See docs/autograder.md for the spec and the bundles.")
+    platforms = autograder.add_subparsers(dest="platform_command", required=True, parser_class=_Parser)
+    for name, what in (("gradescope", "a Gradescope autograder (setup.sh, run_autograder, the spec, "
+                                      "the genverify wheel)"),
+                       ("prairielearn", "a PrairieLearn external grader (image/ and questions/)")):
+        build = platforms.add_parser(name, help=what)
+        build.add_argument("spec", metavar="SPEC", help="the assignment spec, .toml or .json")
+        build.add_argument("--out", required=True, metavar="DIR", help="a new or empty folder for the bundle")
+        build.add_argument("--wheel", metavar="WHEEL",
+                           help="carry this genverify wheel (default: build one from this checkout)")
+        if name == "gradescope":
+            build.add_argument("--zip", metavar="FILE", help="also write the zip to upload (outside --out)")
+        else:
+            build.add_argument("--image", help="the image name the questions' info.json give "
+                                               "(default genverify-grader:VERSION)")
+    run = platforms.add_parser("run", help="grade one submission inside the platform's container "
+                               "(what run_autograder and the PrairieLearn entrypoint call)")
+    run.add_argument("platform", choices=("gradescope", "prairielearn"))
 
 
 def _list(args) -> int:
@@ -155,7 +186,8 @@ COMMANDS = {"show": ("results", "show"), "check": ("results", "run_check"),
             "grade": ("grading", "grade"), "grade-steps": ("grading", "grade_steps"),
             "grade-code": ("grading", "grade_code"), "audit": ("grading", "audit"),
             "targets": ("grading", "targets"), "figures": ("documents", "figures"),
-            "docs": ("documents", "docs"), "serve": ("serve", "serve")}
+            "docs": ("documents", "docs"), "serve": ("serve", "serve"),
+            "autograder": ("autograder", "autograder")}
 
 
 def _run(args) -> int:
