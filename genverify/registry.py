@@ -112,6 +112,14 @@ RESULTS: tuple[Result, ...] = (
         "the Bayes identity pointwise for any densities; the expectations (importance sampling, the gap as a KL, "
         "Gibbs and the equality case) for a latent path x_{1:T} taking 3 values; \"a sum of nonnegative terms "
         "is 0 iff each is\" is argued, not checked"),
+    Result.from_module(
+        "gan.dirac", "Dirac-GAN: the equilibrium's eigenvalues without and with R1", "—",
+        ("Mescheder, Geiger & Nowozin 2018, Which Training Methods for GANs do actually Converge?, "
+         "Lemma 2.2 and Thm. 4.1",),
+        "gan_dirac",
+        "the field and its Jacobian for a symbolic f (f'(ψθ), f''(ψθ) as free quantities), f'(0) > 0; the "
+        "eigenvalues as the roots of the characteristic polynomial (an identity in λ); γ = 0 and γ > 0; that "
+        "a negative sum and a positive product of the roots give negative real parts is argued, not checked"),
 )
 
 BY_ID: dict[str, Result] = {r.id: r for r in RESULTS}

@@ -30,7 +30,7 @@ from dataclasses import dataclass, fields
 import numpy as np
 from scipy import integrate
 
-from . import diffusion, gan, gmm, samplers
+from . import diffusion, dirac_gan, dirac_gan_flow, gan, gmm, samplers
 from .elbo import GaussianDiffusion, log_likelihood, negative_elbo_terms, negative_elbo_terms_mc
 from .estimates import Estimate
 from .schedules import Schedule
@@ -94,6 +94,8 @@ class Implementation:
     """``logits -> (-mean log σ(a), ∂/∂a)``."""
     ring: Callable
     """``(n_modes, radius, std) -> GaussianMixture``, equal-weight modes at angles ``2πk/n_modes``."""
+    dirac_gan_eigenvalues: Callable
+    """``gamma -> (λ+, λ-)``, the Dirac-GAN Jacobian's eigenvalues at (0, 0) with R1 weight γ."""
 
 
 def generator_objective_jsd(mu_r: float, sigma_r: float, mu_g: float, sigma_g: float) -> float:
@@ -113,6 +115,7 @@ REFERENCE = Implementation(
     generator_loss_saturating=gan.generator_loss_saturating,
     generator_loss_nonsaturating=gan.generator_loss_nonsaturating,
     ring=gmm.ring,
+    dirac_gan_eigenvalues=dirac_gan.equilibrium_eigenvalues,
 )
 """The project's own references from ``numeric/``."""
 
@@ -529,6 +532,7 @@ CHECKS: tuple[CrossCheck, ...] = (
     CrossCheck("ring_moments", "gan.generator_objective", ring_moments, ("ring",), *_TABLES["ring_moments"]),
     CrossCheck("importance_sampling_identity", "diffusion.likelihood_bound", importance_sampling_identity,
                ("forward_marginal", "posterior_mean_variance"), *_TABLES["importance_sampling_identity"]),
+    CrossCheck("dirac_flow_trace", "gan.dirac", dirac_gan_flow.trace_of_flow, ("dirac_gan_eigenvalues",)),
 )
 
 

@@ -181,6 +181,15 @@ def _nonsaturating_sum_not_mean(logits):
     return value, grad * np.asarray(logits).size
 
 
+def _dirac_eigenvalues(centre_and_radicand):
+    """Dirac-GAN eigenvalues ``c ± √r`` with ``(c, r) = centre_and_radicand(γ, f'(0))``, ``f'(0) = ½``."""
+    def dirac_gan_eigenvalues(gamma):
+        centre, radicand = centre_and_radicand(gamma, 0.5)
+        root = np.sqrt(complex(radicand))
+        return np.array([centre + root, centre - root])
+    return dirac_gan_eigenvalues
+
+
 def _mutant(name: str, replaced: str, description: str, fn) -> Mutant:
     return Mutant(name, replaced, description, replace(REFERENCE, **{replaced: fn}))
 
@@ -250,4 +259,10 @@ MUTANTS: tuple[Mutant, ...] = (
             _ring_with(lambda K: np.linspace(0.0, 2.0 * np.pi, K))),
     _mutant("ring_half_circle", "ring", "angles πk/8: modes on half the circle",
             _ring_with(lambda K: np.pi * np.arange(K) / K)),
+    _mutant("dirac_eigenvalues_half_dropped", "dirac_gan_eigenvalues", "-γ ± √(γ²/4 - f'(0)²): the ½ of -γ/2 dropped",
+            _dirac_eigenvalues(lambda g, a: (-g, g**2 / 4 - a**2))),
+    _mutant("dirac_eigenvalues_unit_f_prime", "dirac_gan_eigenvalues", "f'(0) taken as 1: ±i at γ = 0",
+            _dirac_eigenvalues(lambda g, a: (-g / 2, g**2 / 4 - 1.0))),
+    _mutant("dirac_eigenvalues_gamma_squared", "dirac_gan_eigenvalues", "√(γ² - f'(0)²): γ² not divided by 4",
+            _dirac_eigenvalues(lambda g, a: (-g / 2, g**2 - a**2))),
 )

@@ -1,0 +1,77 @@
+"""Results 4–7 of issue 13 tied to their NumPy references: each numeric function agrees with the
+``lambdify`` of its derivation's closed form, and each cross-check rejects a wrong input."""
+
+from __future__ import annotations
+
+import types
+
+import numpy as np
+import pytest
+import sympy as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from genverify.derivations import gan_dirac
+from genverify.numeric import dirac_gan, dirac_gan_flow
+from genverify.numeric.crosschecks import K
+
+
+def bounded(lo: float, hi: float) -> st.SearchStrategy[float]:
+    return st.floats(min_value=lo, max_value=hi, allow_nan=False, allow_infinity=False)
+
+
+def _pairing_distance(a: np.ndarray, b: np.ndarray) -> float:
+    """Max distance between two eigenvalue pairs under the better of the two pairings."""
+    return min(max(abs(a[0] - b[0]), abs(a[1] - b[1])), max(abs(a[0] - b[1]), abs(a[1] - b[0])))
+
+
+# --- gan.dirac -------------------------------------------------------------------------------
+
+
+_EIGENVALUES = sp.lambdify((gan_dirac.gamma, gan_dirac.A), gan_dirac.eigenvalues(), modules=[{"sqrt": np.emath.sqrt}, "numpy"])
+
+
+@given(gamma=bounded(0.0, 5.0))
+def test_dirac_reference_eigenvalues_are_the_derivations(gamma):
+    # f'(0) = ½ for the standard GAN (the derivation's last step).
+    closed = np.array(_EIGENVALUES(gamma, 0.5), dtype=np.complex128)
+    assert _pairing_distance(dirac_gan.equilibrium_eigenvalues(gamma), closed) <= 1e-12
+
+
+@given(gamma=bounded(0.0, 5.0))
+def test_dirac_numerical_jacobian_is_the_derivations(gamma):
+    # Central differences of the field at (0, 0), which is linear along each axis: exact up to rounding.
+    closed = np.array(gan_dirac.JACOBIAN.subs({gan_dirac.A: sp.Rational(1, 2), gan_dirac.gamma: gamma}), dtype=float)
+    assert np.allclose(dirac_gan.numerical_jacobian(0.0, 0.0, gamma), closed, atol=1e-9)
+
+
+@pytest.mark.parametrize("gamma", dirac_gan_flow.GAMMAS)
+def test_dirac_flow_near_equilibrium_is_the_matrix_exponential(gamma):
+    # exp(Jτ) by the eigen-decomposition; the flow from δ e_j is δ times its j-th column up to O(δ³).
+    jacobian = dirac_gan.numerical_jacobian(0.0, 0.0, gamma)
+    w, V = np.linalg.eig(jacobian)
+    expected = (V @ np.diag(np.exp(w * dirac_gan_flow.HORIZON)) @ np.linalg.inv(V)).real
+    flowed = dirac_gan_flow.flow(dirac_gan_flow.DELTA * np.eye(2), gamma) / dirac_gan_flow.DELTA
+    assert np.allclose(flowed.T, expected, atol=1e-5)
+
+
+def test_dirac_flow_refuses_bad_shapes():
+    with pytest.raises(ValueError, match="shape"):
+        dirac_gan_flow.flow(np.zeros(2), 0.0)
+
+
+@settings(max_examples=5, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1))
+def test_dirac_trace_check_passes_the_reference_and_rejects_a_wrong_spectrum(seed):
+    def wrong(gamma):  # the ½ of -γ/2 dropped
+        root = np.sqrt(complex(gamma**2 / 4 - 0.25))
+        return np.array([-gamma + root, -gamma - root])
+
+    reference = dirac_gan_flow.trace_of_flow(types.SimpleNamespace(dirac_gan_eigenvalues=dirac_gan.equilibrium_eigenvalues),
+                                            np.random.default_rng(seed), 2000)
+    assert reference.passed(K)
+    mutant = dirac_gan_flow.trace_of_flow(types.SimpleNamespace(dirac_gan_eigenvalues=wrong),
+                                         np.random.default_rng(seed), 2000)
+    assert not mutant.passed(K)
+    # γ = 0 has no damping to get wrong: the mutant agrees there, and only there.
+    assert abs(mutant.z[0]) <= K
