@@ -84,14 +84,26 @@ def grade_code(args) -> int:
     from genverify.grading.code import grade_code as run_submission
     from genverify.grading.formats import render
 
+    weights = _regime_weights(args.regime_weights) if args.regime_weights else None
     try:
-        result = run_submission(args.target, path, sandboxed=not args.no_sandbox)
-    except ValueError as exc:  # an unknown target
+        result = run_submission(args.target, path, sandboxed=not args.no_sandbox,
+                                rng_seed=args.seed, regime_weights=weights)
+    except ValueError as exc:  # an unknown target or regime, a bad weight
         raise UsageError(str(exc)) from None
     except SandboxUnavailable as exc:  # fail closed: never grade unisolated by accident
         raise UsageError(str(exc)) from None
     print(render(result, args.format))
     return EXIT_OK if result["verdict"] == "correct" else EXIT_FAILED
+
+
+def _regime_weights(path: str) -> dict:
+    try:
+        weights = json.loads(read_text(path))
+    except json.JSONDecodeError as exc:
+        raise UsageError(f"{path} is not JSON ({exc.msg} at line {exc.lineno})") from None
+    if not isinstance(weights, dict):
+        raise UsageError(f'{path} must be a JSON object {{"regime name": weight}}')
+    return weights
 
 
 def audit(args) -> int:
