@@ -22,5 +22,12 @@ CODE_TARGETS = (
     "diffusion.forward_marginal",
     "diffusion.elbo_weight",
     "diffusion.conditional_score",
+    "diffusion.q_sample",
+    "diffusion.ddpm_step",
+    "diffusion.ddim_step",
+    "diffusion.gmm_score",
     "gan.optimal_discriminator",
+    "gan.discriminator_loss",
+    "gan.generator_loss_saturating",
+    "gan.generator_loss_nonsaturating",
 )
