@@ -55,6 +55,22 @@ def _timeout(text: str) -> float:
     return value
 
 
+def _bounded(kind: str, unit: str, low: float, high: float, convert=int):
+    """An argparse type: a number of ``unit`` in [low, high] (whole if ``convert`` is int)."""
+    def parse(text: str):
+        try:
+            value = convert(text)
+        except ValueError:
+            value = math.nan
+        if not low <= value <= high:  # also false for nan
+            raise argparse.ArgumentTypeError(
+                f"invalid {kind} {text!r}: expected {'whole ' if convert is int else ''}"
+                f"{unit} in [{low:g}, {high:g}]")
+        return value
+
+    return parse
+
+
 def _targets_epilog() -> str:
     return ("symbolic targets (grade, grade-steps): " + ", ".join(SYMBOLIC_TARGETS)
             + "\ncode targets (grade-code): " + ", ".join(CODE_TARGETS)
@@ -123,6 +139,20 @@ def _parser() -> argparse.ArgumentParser:
     code.add_argument("--no-sandbox", action="store_true",
                       help="run the submission without bubblewrap/seccomp (rlimits only); the "
                            "result says so. Without it, grade-code exits 2 where no sandbox can be built")
+    # The defaults are genverify.grading.isolation.Limits' (docs/sandbox.md says why).
+    code.add_argument("--python", metavar="PATH",
+                      help="a course environment: the interpreter (e.g. a venv's bin/python, with "
+                           "NumPy) whose site-packages submissions may import, mounted read-only; "
+                           "default: this interpreter with NumPy only")
+    code.add_argument("--wall-seconds", type=_bounded("wall-clock limit", "seconds", 0.1, MAX_TIMEOUT, float),
+                      default=20.0, help="wall-clock seconds per request: the import, then all cases (default 20)")
+    code.add_argument("--cpu-seconds", type=_bounded("CPU limit", "seconds", 1, MAX_TIMEOUT), default=10,
+                      help="CPU seconds for the submission's whole process (default 10)")
+    code.add_argument("--memory-mb", type=_bounded("memory limit", "MiB", 64, 1 << 20), default=1024,
+                      help="MiB the submission may allocate (RLIMIT_DATA; its address space may be "
+                           "1 GiB more, for mapped library code) (default 1024)")
+    code.add_argument("--tmp-mb", type=_bounded("temp size", "MiB", 1, 4096), default=16,
+                      help="MiB of its writable /tmp (TMPDIR), in memory (default 16)")
 
     serve = sub.add_parser("serve", help="grade JSON lines from stdin in one warm process (for LMS wrappers)")
     serve.add_argument("--timeout", type=_timeout, default=5.0, help="seconds per answer (default 5)")

@@ -80,15 +80,18 @@ def grade_code(args) -> int:
             handle.read(1)
     except OSError as exc:
         raise UsageError(f"cannot read {path}: {exc.strerror}") from None
-    from genverify.grading.code import SandboxUnavailable
+    from genverify.grading.code import Limits, SandboxUnavailable
     from genverify.grading.code import grade_code as run_submission
     from genverify.grading.formats import render
 
     weights = _regime_weights(args.regime_weights) if args.regime_weights else None
+    limits = Limits(seconds=args.wall_seconds, cpu_seconds=args.cpu_seconds,
+                    memory_bytes=args.memory_mb << 20, tmp_bytes=args.tmp_mb << 20)
     try:
         result = run_submission(args.target, path, sandboxed=not args.no_sandbox,
-                                rng_seed=args.seed, regime_weights=weights)
-    except ValueError as exc:  # an unknown target or regime, a bad weight
+                                rng_seed=args.seed, regime_weights=weights, limits=limits,
+                                python=args.python)
+    except ValueError as exc:  # an unknown target or regime, a bad weight, an unusable --python
         raise UsageError(str(exc)) from None
     except SandboxUnavailable as exc:  # fail closed: never grade unisolated by accident
         raise UsageError(str(exc)) from None

@@ -1,9 +1,10 @@
 """Run a student's submission in a child process that can neither see nor touch the grader.
 
-The child is :mod:`genverify.grading.sandbox_worker` run by the base interpreter with ``-I -S -B``
-inside bubblewrap with a seccomp filter (:mod:`.isolation` says what it mounts and refuses), under
-rlimits on CPU time, address space, open files, file size and core dumps, with a wall-clock
-deadline per request enforced here.  If the sandbox cannot be built the grading stops with
+The child is :mod:`genverify.grading.sandbox_worker` run by an environment's base interpreter
+(the grader's with NumPy, or a course environment's) with ``-I -S -B`` inside bubblewrap with a
+seccomp filter (:mod:`.isolation` says what it mounts and refuses), under rlimits on CPU time,
+memory, address space, open files, file size and core dumps, with a wall-clock deadline per
+request enforced here.  If the sandbox cannot be built the grading stops with
 :class:`SandboxUnavailable` (fail closed); only ``sandboxed=False`` (the CLI's ``--no-sandbox``)
 runs the worker with the rlimits alone, and the report says so.
 """
@@ -18,16 +19,16 @@ import shutil
 import signal
 import struct
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-from .isolation import (_FIX, _NOBODY, SANDBOX_SITE, Environment, Limits, SandboxUnavailable,
-                        bwrap_arguments, grader_environment, make_grader_undumpable,
-                        seccomp_program)
+from .isolation import (_FIX, _NOBODY, MAPPED_ALLOWANCE, CourseEnvironmentError, Environment,
+                        Limits, SandboxUnavailable, bwrap_arguments, course_environment,
+                        grader_environment, make_grader_undumpable, seccomp_program)
 
-__all__ = ["ChildFailed", "Limits", "Sandbox", "SandboxUnavailable"]
+__all__ = ["ChildFailed", "CourseEnvironmentError", "Environment", "Limits", "Sandbox",
+           "SandboxUnavailable", "environment_for"]
 
 _WORKER_SOURCE = Path(__file__).with_name("sandbox_worker.py").read_text(encoding="utf-8")
 
@@ -41,13 +42,29 @@ _CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 _SAMPLE_S = 0.2
 
 _CHILD_ENV = {"PATH": "/usr/bin:/bin", "LC_ALL": "C.UTF-8", "OPENBLAS_NUM_THREADS": "1",
-              "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "HOME": "/tmp"}
+              "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "HOME": "/tmp", "TMPDIR": "/tmp"}
+
+
+def environment_for(python: str | None) -> Environment:
+    """The course environment of the interpreter ``python``, or the grader's (NumPy only)."""
+    return course_environment(python) if python else grader_environment()
 
 
 def _set_limits(limits: Limits, processes: bool) -> None:
-    """Runs in the forked child before ``exec`` (of bwrap, or of the worker without a sandbox)."""
+    """Runs in the forked child before ``exec`` (of bwrap, or of the worker without a sandbox).
+
+    Memory is capped by RLIMIT_DATA, not RLIMIT_AS alone: RLIMIT_AS counts every mapping, and
+    CPU torch maps ~420 MiB of library code from files (shared page cache, not the child's
+    memory) and glibc reserves 64 MiB of address space per thread's malloc arena without using
+    it, so an address-space cap tight enough to bound memory breaks imports.  RLIMIT_DATA counts
+    what the child allocates (heap, private writable mappings: NumPy and torch buffers).  It
+    misses shared anonymous mappings and memfds, so RLIMIT_AS stays as a backstop,
+    :data:`MAPPED_ALLOWANCE` above it.
+    """
     resource.setrlimit(resource.RLIMIT_CPU, (limits.cpu_seconds, limits.cpu_seconds + 1))
-    resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))
+    resource.setrlimit(resource.RLIMIT_DATA, (limits.memory_bytes, limits.memory_bytes))
+    address_space = limits.memory_bytes + MAPPED_ALLOWANCE
+    resource.setrlimit(resource.RLIMIT_AS, (address_space, address_space))
     resource.setrlimit(resource.RLIMIT_FSIZE, (limits.tmp_bytes, limits.tmp_bytes))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     resource.setrlimit(resource.RLIMIT_NOFILE, (limits.open_files, limits.open_files))
@@ -82,8 +99,8 @@ class Sandbox:
         self.init_pid = self.worker_pid = None
         self.timed_out = False
         self.workdir = None
+        env = environment or grader_environment()
         if sandboxed:
-            env = environment or grader_environment()
             program = seccomp_program()
             make_grader_undumpable()
         request_read, self.request = os.pipe()
@@ -98,24 +115,24 @@ class Sandbox:
             inherited += [status_write, seccomp_read]
             command = [*bwrap_arguments(env, limits, status_write, seccomp_read), "--",
                        env.interpreter]
-            site, uid, cwd = SANDBOX_SITE, -1, None
+            path, uid, cwd, child_env = env.path, -1, None, _CHILD_ENV
         else:
-            import numpy
-
-            site = str(Path(numpy.__file__).resolve().parent.parent)
             uid = _NOBODY if os.geteuid() == 0 else -1
             self.workdir = cwd = tempfile.mkdtemp(prefix="genverify-nosandbox-")
             if uid >= 0:
                 os.chown(cwd, uid, uid)
-            command = [sys.executable]
+            command = [env.interpreter]
+            path, child_env = env.host_path, {**_CHILD_ENV, "HOME": cwd, "TMPDIR": cwd}
         # -I: no user site, no PYTHON* variables, no script directory; -S: no site-packages;
-        # -B: no bytecode written.  Only the allowed packages' directory is added to sys.path.
-        bootstrap = f"import sys; sys.path.append({site!r}); exec({_WORKER_SOURCE!r})"
+        # -B: no bytecode written.  Only the environment's site directories are added (with
+        # their .pth files, as the environment's own interpreter would).
+        bootstrap = (f"import site; [site.addsitedir(p) for p in {list(path)!r}]; "
+                     f"exec({_WORKER_SOURCE!r})")
         command += ["-I", "-S", "-B", "-c", bootstrap, str(request_read), str(reply_write), str(uid)]
         try:
             self.process = subprocess.Popen(
                 command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                stderr=subprocess.PIPE, cwd=cwd, env=_CHILD_ENV, pass_fds=inherited,
+                stderr=subprocess.PIPE, cwd=cwd, env=child_env, pass_fds=inherited,
                 start_new_session=True, preexec_fn=lambda: _set_limits(limits, not sandboxed))
         except OSError as exc:
             for fd in inherited:
@@ -263,7 +280,7 @@ class Sandbox:
             return f"the submission used more than {self.limits.cpu_seconds} s of CPU time"
         if signum in (signal.SIGSEGV, signal.SIGBUS, signal.SIGABRT):
             name = signal.Signals(signum).name
-            return (f"the submission's process crashed ({name}; its address space is limited "
+            return (f"the submission's process crashed ({name}; its memory is limited "
                     f"to {self.limits.memory_bytes >> 20} MiB)")
         if signum in {s.value for s in signal.Signals}:
             return f"the submission's process was killed by {signal.Signals(signum).name}"
