@@ -92,6 +92,20 @@ BAD = {
     "code device": ["grade-code", "gan.optimal_discriminator", "/dev/zero"],
     "code unknown target": ["grade-code", "gan.nope", "{tmp}/file.txt"],
     "code format": ["grade-code", "gan.optimal_discriminator", "{tmp}/file.txt", "--format", "pdf"],
+    "code cpu 0": ["grade-code", "gan.optimal_discriminator", "{tmp}/file.txt", "--cpu-seconds", "0"],
+    "code cpu 1.5": ["grade-code", "gan.optimal_discriminator", "{tmp}/file.txt", "--cpu-seconds", "1.5"],
+    "code cpu 1e9": ["grade-code", "gan.optimal_discriminator", "{tmp}/file.txt", "--cpu-seconds", "1e9"],
+    "code memory 1": ["grade-code", "gan.optimal_discriminator", "{tmp}/file.txt", "--memory-mb", "1"],
+    "code memory -5": ["grade-code", "gan.optimal_discriminator", "{tmp}/file.txt", "--memory-mb", "-5"],
+    "code memory abc": ["grade-code", "gan.optimal_discriminator", "{tmp}/file.txt", "--memory-mb", "abc"],
+    "code wall nan": ["grade-code", "gan.optimal_discriminator", "{tmp}/file.txt", "--wall-seconds", "nan"],
+    "code wall inf": ["grade-code", "gan.optimal_discriminator", "{tmp}/file.txt", "--wall-seconds", "inf"],
+    "code wall 0": ["grade-code", "gan.optimal_discriminator", "{tmp}/file.txt", "--wall-seconds", "0"],
+    "code tmp 0": ["grade-code", "gan.optimal_discriminator", "{tmp}/file.txt", "--tmp-mb", "0"],
+    "code tmp 1e6": ["grade-code", "gan.optimal_discriminator", "{tmp}/file.txt", "--tmp-mb", "1000000"],
+    "code python missing": ["grade-code", "gan.optimal_discriminator", "{tmp}/file.txt", "--python", "{tmp}/missing"],
+    "code python directory": ["grade-code", "gan.optimal_discriminator", "{tmp}/file.txt", "--python", "{tmp}/dir"],
+    "code python not python": ["grade-code", "gan.optimal_discriminator", "{tmp}/file.txt", "--python", "/bin/true"],
 }
 
 
