@@ -132,12 +132,15 @@ def model_variance(schedule: Schedule, kind: str) -> np.ndarray:
 
     ``"fixed_small"``: ``σ̃_t² = β_t (1-β̄_{t-1})/(1-β̄_t)``, 0 at ``t = 1`` — Ho's fixedsmall,
     improved-diffusion's FIXED_SMALL, diffusers' fixed_small (which clamps it to ≥ 1e-20).
-    ``"fixed_large"``: ``β_t`` — diffusers' fixed_large and the variance Ho's fixedlarge samples with.
+    ``"fixed_large"``: ``β_t`` — diffusers' fixed_large and the ``model_variance`` array of Ho's fixedlarge.
     ``"improved_diffusion_fixed_large"``: ``σ̃_2²`` at ``t = 1``, then ``β_2..β_T`` —
-    improved-diffusion's FIXED_LARGE for sampling and for its KL terms (``p_mean_variance``:
-    ``np.append(self.posterior_variance[1], self.betas[1:])``), and the log-variance Ho's fixedlarge
-    puts in its KL terms; not ``β_1``, and not ``σ̃_1² = 0``, "to get a better decoder log
-    likelihood" (their comment).  It needs ``T ≥ 2``.
+    improved-diffusion's FIXED_LARGE (``p_mean_variance``: ``np.append(self.posterior_variance[1],
+    self.betas[1:])``) and the ``model_log_variance`` of Ho's fixedlarge, which Ho's sampler and KL
+    terms read; not ``β_1``, and not ``σ̃_1² = 0``, "to get a better decoder log likelihood" (their
+    comment).  It needs ``T ≥ 2``.
+
+    The three codebases' samplers add no noise at ``t = 1``, so the ``t = 1`` entry matters only in
+    the decoder term ``L_0`` of the ELBO.
     """
     if kind == "fixed_small":
         return np.array(schedule.posterior_variance)

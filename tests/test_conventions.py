@@ -263,3 +263,94 @@ def test_leading_and_trailing_differ():
 def test_refusals(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+# --- the notation page and docs/conventions.md -------------------------------------------------
+
+def _all_tex() -> set[str]:
+    from genverify import notation_page as page
+
+    def walk(cell):
+        if isinstance(cell, tuple):
+            for c in cell:
+                yield from walk(c)
+        elif isinstance(cell, page.Tex):
+            yield cell.tex
+
+    cells = [c for table in page._tables() for row in table.rows for c in row]
+    return {tex for c in cells for tex in walk(c)} | {t for f in page.FORMULAS for t in (f.homework.tex, f.literature.tex)}
+
+
+def test_docs_conventions_md_is_generated_from_the_tables():
+    from genverify.notation_page import conventions_markdown
+
+    committed = (Path(__file__).parent.parent / "docs" / "conventions.md").read_text(encoding="utf-8")
+    assert committed == conventions_markdown(), \
+        "docs/conventions.md is stale: python -m genverify.notation_page --markdown > docs/conventions.md"
+
+
+def test_notation_page_every_formula_is_mathml_carrying_its_tex():
+    import html
+    import re
+
+    from genverify.notation_page import TITLE, notation_page
+
+    title, body = notation_page()
+    assert title == TITLE
+    assert "math-fallback" not in body
+    annotations = {html.unescape(a) for a in re.findall(r'<annotation encoding="application/x-tex">(.*?)</annotation>', body)}
+    assert annotations == _all_tex()
+    assert body.count("<math") == body.count('<annotation encoding="application/x-tex">')
+    assert body.count('class="copy-tex"') == 2 * 5  # both notations of each formula
+
+
+def test_notation_page_structure_and_content():
+    import re
+    from html.parser import HTMLParser
+
+    from genverify.notation_page import notation_page
+
+    _, body = notation_page()
+
+    class Balance(HTMLParser):
+        VOID = {"br", "hr", "img", "meta", "link", "input", "mspace", "none", "mprescripts"}
+
+        def __init__(self):
+            super().__init__()
+            self.stack = []
+
+        def handle_starttag(self, tag, attrs):
+            if tag not in self.VOID:
+                self.stack.append(tag)
+
+        def handle_startendtag(self, tag, attrs):
+            pass
+
+        def handle_endtag(self, tag):
+            assert self.stack and self.stack[-1] == tag, f"</{tag}> closes {self.stack[-1:]}"
+            self.stack.pop()
+
+    parser = Balance()
+    parser.feed(body)
+    assert parser.stack == []
+    ids = set(re.findall(r'<section id="([^"]+)"', body))
+    assert ids == {"symbols", "formulas", "variances", "schedules", "timesteps"}
+    assert set(re.findall(r'<a href="#([^"]+)"', body)) == ids
+    for text in ("alphas_cumprod[t-1]", "cv.index_of(t, T)", "20, 40, 60, …, 980, 1000", "improved_diffusion_fixed_large"):
+        assert text in body
+
+
+def test_page_math_falls_back_on_tex_it_cannot_convert():
+    from genverify.notation_page import math
+
+    out = math(r"\notacommand{x}", "x (plain)")
+    assert "math-fallback" in out and "x (plain)" in out and "<math" not in out
+
+
+def test_notation_page_cli_refuses_unknown_options(capsys):
+    from genverify.notation_page import main
+
+    with pytest.raises(SystemExit) as exit_:
+        main(["--bogus"])
+    assert exit_.value.code == 2
+    assert "unrecognized arguments: --bogus" in capsys.readouterr().err
