@@ -25,7 +25,6 @@ POSTERIOR = "diffusion.posterior_mean_variance"
 
 def grade(target: str, name: str, **kwargs) -> dict:
     kwargs.setdefault("limits", FAST)
-    kwargs.setdefault("max_examples", 40)
     return grade_code(target, str(SUBMISSIONS / name), **kwargs)
 
 
@@ -37,10 +36,12 @@ def grade(target: str, name: str, **kwargs) -> dict:
     ("diffusion.conditional_score", "correct_conditional_score.py"),
 ])
 def test_a_correct_submission_is_graded_correct(target, name):
-    report = grade(target, name, max_examples=60)
+    report = grade(target, name)
     assert (report["verdict"], report["score"]) == ("correct", 1.0), report
     assert report["target"] == target and report["id"] == CODE_TARGETS[target].result_id
     assert report["method"] == "numeric" and report["counterexample"] is None
+    assert report["regimes"] and all(r["failed"] == 0 for r in report["regimes"])
+    assert sum(r["cases"] for r in report["regimes"]) >= 50 and report["diagnosis"] == []
     json.dumps(report, allow_nan=False)
 
 
@@ -49,11 +50,9 @@ def test_the_tolerance_accepts_a_correct_formula_on_other_seeds(rng_seed):
     assert grade(POSTERIOR, "correct_posterior.py", rng_seed=rng_seed)["verdict"] == "correct"
 
 
-# (target, submission, verdict, words the feedback must contain)
+# (target, submission, verdict, words the feedback must contain); each fails in every regime.
 NOT_CORRECT = [
-    (POSTERIOR, "wrong_posterior_no_sqrt.py", "incorrect", "mean differs from the reference"),
     ("diffusion.elbo_weight", "wrong_elbo_weight_beta.py", "incorrect", "differs from the"),
-    ("diffusion.conditional_score", "wrong_conditional_score_half.py", "incorrect", "differs"),
     (POSTERIOR, "returns_nan.py", "incorrect", "mean is not finite"),
     (POSTERIOR, "wrong_shape.py", "incorrect", "mean has shape"),
     (POSTERIOR, "wrong_signature.py", "incorrect", "raised TypeError"),
@@ -76,14 +75,47 @@ def test_a_wrong_or_hostile_submission_gets_a_clean_verdict(target, name, verdic
     json.dumps(report, allow_nan=False)
 
 
-def test_a_wrong_answer_comes_with_a_shrunk_counterexample():
+def test_a_wrong_answer_gets_partial_credit_by_regime_and_a_readable_counterexample():
+    """No √ on β̄_{t-1} is right only where β̄_{t-1} = 1 (t = 1): the T = 1 regime passes."""
     report = grade(POSTERIOR, "wrong_posterior_no_sqrt.py")
+    regimes = {r["name"]: r for r in report["regimes"]}
+    assert regimes["T = 1"]["failed"] == 0 and regimes["readable"]["failed"] > 0
+    assert report["score"] == 1 / len(regimes) and report["verdict"] == "incorrect"
+    assert "the mean differs from the reference" in report["feedback"]
     example = report["counterexample"]
-    assert set(example) == {"input", "expected", "actual"}
-    assert example["expected"][0] != example["actual"][0]
-    betas = example["input"]["betas"]
-    assert len(betas.get("betas", [])) <= 6 or betas["T"] <= 10
+    assert set(example) == {"regime", "input", "expected", "actual"}
+    assert example["regime"] == "readable" and example["expected"][0] != example["actual"][0]
+    # Round numbers: β_t from {0.1, 0.2, 0.25, 0.5}, x small integers.
+    assert len(example["input"]["betas"]) <= 4
+    assert set(example["input"]["betas"]) <= {0.1, 0.2, 0.25, 0.5}
+    assert all(float(x).is_integer() for x in example["input"]["x_t"] + example["input"]["x_0"])
     assert any("failed on" in line for line in report["diagnosis"])
+
+
+def test_weights_change_the_score_not_the_verdict():
+    weights = {"T = 1": 3.0, "readable": 0.0}
+    report = grade(POSTERIOR, "wrong_posterior_no_sqrt.py", regime_weights=weights)
+    others = len(report["regimes"]) - 2
+    assert report["verdict"] == "incorrect" and report["score"] == round(3 / (3 + others), 6)
+    assert grade(POSTERIOR, "correct_posterior.py", regime_weights=weights)["score"] == 1.0
+
+
+@pytest.mark.parametrize(("weights", "words"), [
+    ({"readble": 1.0}, "no code target has a regime 'readble'"),
+    ({"readable": -1.0}, "finite number >= 0"),
+    ({"readable": math.inf}, "finite number >= 0"),
+    ({"readable": "1"}, "finite number >= 0"),
+    ([1.0], "JSON object"),
+])
+def test_bad_weights_raise_value_error(weights, words):
+    with pytest.raises(ValueError, match=words):
+        grade(POSTERIOR, "correct_posterior.py", regime_weights=weights)
+
+
+def test_max_examples_takes_every_regime_in_turn():
+    report = grade(POSTERIOR, "correct_posterior.py", max_examples=9)
+    assert sum(r["cases"] for r in report["regimes"]) == 9
+    assert len(report["regimes"]) == len(CODE_TARGETS[POSTERIOR].regimes)
 
 
 def test_the_grader_keeps_working_after_hostile_submissions():

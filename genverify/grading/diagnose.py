@@ -2,8 +2,8 @@
 
 A *predictor* maps a case to the outputs a function with one particular mistake returns.  It
 explains a submission when, on every case where both give finite values, the submission agrees
-with it (at the grading tolerance), and it covers at least half of the failing cases that
-returned values.  Tried in order, first match wins:
+with it (at the grading tolerance), and it covers at least half of the failing cases where the
+submission returned finite values.  Tried in order, first match wins:
 
 1. the target's own :class:`~.contract.Mistake` s (a formula written the mistaken way);
 2. an index shift: the reference at ``t + 1`` (t used 0-based, ``betas[t]`` for ``β_t``) or
@@ -145,7 +145,8 @@ def _candidates(evidence: Evidence):
 def _explains(evidence: Evidence, predict: Predictor) -> bool:
     covered = failing = 0
     for case, got, failed in zip(evidence.cases, evidence.got, evidence.failed):
-        if got is None:
+        # Where the submission raised or returned NaN or inf, no mistake is claimed either way.
+        if got is None or not all(np.all(np.isfinite(g)) for g in got):
             continue
         failing += failed
         prediction = _predict(evidence.target, predict, case)
