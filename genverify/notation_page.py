@@ -75,7 +75,7 @@ SYMBOLS = Table(
          Tex(r"1 - \alpha_t / \alpha_{t-1}", "1 − α_t/α_{t−1}"), Code("betas[t-1]"), Code("s.betas[t-1]")),
         (Text("one minus it"), Tex(r"1 - \beta_t", "1 − β_t"), Tex(r"\alpha_t", "α_t"),
          Tex(r"\alpha_t / \alpha_{t-1}", "α_t/α_{t−1}"), Code("alphas[t-1]"), Code("s.alphas[t-1]")),
-        (Text("signal product (the squared coefficient of x_0 in q(x_t | x_0))"),
+        (Text("signal product (the squared coefficient of x₀ in q(xₜ | x₀))"),
          Tex(r"\bar\beta_t = \prod_{i=1}^{t} (1 - \beta_i)", "β̄_t = ∏_{i=1}^t (1 − β_i)"),
          Tex(r"\bar\alpha_t = \prod_{s=1}^{t} \alpha_s", "ᾱ_t = ∏_{s=1}^t α_s"), Tex(r"\alpha_t", "α_t"),
          Code("alphas_cumprod[t-1]"), Code("s.alpha_bars[t-1]")),
@@ -84,9 +84,9 @@ SYMBOLS = Table(
          (Code("alphas_cumprod_prev[0] = 1"), Text(" (improved-diffusion); "), Code("final_alpha_cumprod"),
           Text(" = 1 when "), Code("set_alpha_to_one=True"), Text(" (diffusers' DDIM)")),
          Code("s.alpha_bars_prev[0]")),
-        (Text("variance of q(x_t | x_0)"), Tex(r"1 - \bar\beta_t = \bar\epsilon_t", "1 − β̄_t = ε̄_t"), Tex(r"1 - \bar\alpha_t", "1 − ᾱ_t"),
+        (Text("variance of q(xₜ | x₀)"), Tex(r"1 - \bar\beta_t = \bar\epsilon_t", "1 − β̄_t = ε̄_t"), Tex(r"1 - \bar\alpha_t", "1 − ᾱ_t"),
          Tex(r"1 - \alpha_t", "1 − α_t"), Code("1 - alphas_cumprod[t-1]"), Code("s.one_minus_alpha_bars[t-1]")),
-        (Text("posterior variance of q(x_{t-1} | x_t, x_0)"),
+        (Text("posterior variance of q(xₜ₋₁ | xₜ, x₀)"),
          Tex(r"\tilde\sigma_t^2 = \frac{\beta_t (1 - \bar\beta_{t-1})}{1 - \bar\beta_t}",
              "σ̃_t² = β_t(1 − β̄_{t−1})/(1 − β̄_t)"),
          Tex(r"\tilde\beta_t", "β̃_t"), Tex(r"\sigma_t^2(\eta = 1)", "σ_t²(η = 1)"),
@@ -122,7 +122,7 @@ FORMULAS = (
             Tex(r"\tilde\beta_t = \frac{1 - \bar\alpha_{t-1}}{1 - \bar\alpha_t} \beta_t",
                 "β̃_t = (1 − ᾱ_{t−1})/(1 − ᾱ_t) β_t"),
             "Ho et al. eq. 7.  Ho's tilde β is this variance, not the homework's bar β."),
-    Formula("DDIM step from τ_i to τ_{i−1}",
+    Formula("DDIM step from τᵢ to τᵢ₋₁",
             Tex(r"x_{\tau_{i-1}} = \sqrt{\bar\beta_{\tau_{i-1}}}\, \hat x_0"
                 r" + \sqrt{1 - \bar\beta_{\tau_{i-1}} - \sigma_{\tau_i}^2}\, \hat\varepsilon + \sigma_{\tau_i} z",
                 "x_{τ_{i−1}} = √β̄_{τ_{i−1}} x̂_0 + √(1 − β̄_{τ_{i−1}} − σ²) ε̂ + σ z"),
@@ -193,7 +193,7 @@ SCHEDULES = Table(
         (Text("a library's alphas_cumprod array"),
          Tex(r"\beta_t = 1 - \frac{\bar\beta_t}{\bar\beta_{t-1}}", "β_t = 1 − β̄_t/β̄_{t−1}"),
          Code("cv.schedule_from_alphas_cumprod(a)")),
-        (Text("the steps τ_1 < … < τ_S of a sampler that skips (improved-diffusion SpacedDiffusion, "
+        (Text("the steps τ₁ < … < τ_S of a sampler that skips (improved-diffusion SpacedDiffusion, "
               "diffusers DDPM after set_timesteps)"),
          Tex(r"\beta'_i = 1 - \frac{\bar\beta_{\tau_i}}{\bar\beta_{\tau_{i-1}}}, \quad \bar\beta_{\tau_0} = 1",
              "β'_i = 1 − β̄_{τ_i}/β̄_{τ_{i−1}}, β̄_{τ_0} = 1"),
@@ -321,7 +321,8 @@ def notation_page() -> tuple[str, str]:
     The body starts with a contents list of its sections; every formula is MathML carrying its
     TeX, and each displayed formula has a button that copies it."""
     tables = _tables()
-    sections = [("formulas", "Formulas in both notations")] + [(t.id, t.heading) for t in tables]
+    sections = [(tables[0].id, tables[0].heading), ("formulas", "Formulas in both notations")] + \
+        [(t.id, t.heading) for t in tables[1:]]
     contents = Markup("\n").join(Markup('<li><a href="#{}">{}</a></li>').format(i, h) for i, h in sections)
     parts = [Markup("<p>{}</p>").format(_INTRO), Markup('<nav class="contents"><ul>\n{}\n</ul></nav>').format(contents),
              _html_table(tables[0]), _html_formulas(), *(_html_table(t) for t in tables[1:])]
