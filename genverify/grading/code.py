@@ -180,14 +180,13 @@ def _grade(contract: CodeTarget, source: str, drawn: list[tuple[str, Case]], san
     shown = _shown(drawn, failed, results)
     problem = problems[shown]
     lost = [r["name"] for r in regimes if r["failed"]]
-    summary = (f"failed on {sum(failed)} of {len(cases)} inputs, in {len(lost)} of "
-               f"{len(regimes)} regimes: {', '.join(lost)}")
+    summary = f"failed on {sum(failed)} of {len(cases)} inputs, in {len(lost)} of {len(regimes)} regimes"
     diagnosis = [summary, problem, f"the submission's signature: {contract.function}{signature}",
                  expected_signature]
     feedback = problem
     if mistake is not None:
         diagnosis.insert(0, f"mistake: {mistake.name}")
-        feedback = f"{mistake.explanation} ({problem})"
+        feedback = f"{mistake.explanation} Here: {problem}."
     counterexample = {"regime": drawn[shown][0], "input": readable(cases[shown]),
                       "expected": readable(evidence.expected[shown]), "actual": actual(results[shown])}
     return report("incorrect", feedback, regimes=regimes, diagnosis=diagnosis,

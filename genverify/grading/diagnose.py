@@ -9,8 +9,8 @@ submission returned finite values.  Tried in order, first match wins:
 2. an index shift: the reference at ``t + 1`` (t used 0-based, ``betas[t]`` for ``β_t``) or
    ``t - 1``;
 3. a substituted schedule: the reference on improved-diffusion's linear schedule rescaled by
-   1000/T (``β`` from ``0.1/T`` to ``20/T``; Nichol & Dhariwal 2021, ``get_named_beta_schedule``)
-   instead of the betas passed in;
+   1000/T (``β`` from ``0.1/T`` to ``20/T``; :func:`genverify.numeric.conventions.improved_diffusion_schedule`)
+   instead of the betas passed in (undefined for T ≤ 20, where that schedule reaches β = 1);
 4. one output times a factor: ``1/ln 2`` (bits for nats), ``1/D`` or ``D`` (mean for sum over the
    ``D`` numbers of the largest array argument, or the reverse), ``1/SNR(t)`` or ``SNR(t)`` with
    ``SNR(t) = β̄_t/(1-β̄_t)`` (the ε-prediction weight for the x_0-prediction weight: Ho et al.
@@ -29,6 +29,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from genverify.numeric.conventions import improved_diffusion_schedule
 from genverify.numeric.schedules import Schedule
 
 from .compare import RTOL, agree, as_outputs
@@ -176,9 +177,8 @@ def _shifted(target: CodeTarget, delta: int) -> Predictor:
 
 def _rescaled(target: CodeTarget) -> Predictor:
     def predict(case: Case):
-        T = len(case["betas"])
-        scale = 1000 / T
-        return target.reference({**case, "betas": np.linspace(scale * 1e-4, scale * 0.02, T)})
+        betas = improved_diffusion_schedule("linear", len(case["betas"])).betas
+        return target.reference({**case, "betas": betas})
     return predict
 
 

@@ -51,6 +51,10 @@ def text(result: dict) -> str:
         lines.append(f"read as: {result['read_as']['text']}   (LaTeX: {result['read_as']['latex']})")
     if result.get("diagnosis"):
         lines.append("diagnosis: " + ", ".join(result["diagnosis"]))
+    if result.get("regimes"):  # grade-code's partial credit: which input families passed
+        lines.append("regimes: " + "; ".join(
+            f"{r['name']} {'passed' if r['failed'] == 0 else 'FAILED'} ({r['cases'] - r['failed']}/{r['cases']})"
+            for r in result["regimes"]))
     counterexample = result.get("counterexample")
     if counterexample:
         lines.append("counterexample: " + _dumps(counterexample))
