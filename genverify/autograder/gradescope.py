@@ -56,8 +56,10 @@ fi
 
 def build(assignment: Assignment, out: Path, wheel: Path | None = None, *, zip_to: Path | None = None) -> list[Path]:
     """Write the autograder into ``out`` (and, with ``zip_to``, the zip to upload); the files written."""
+    if wheel:
+        check_wheel(wheel)
     prepare(out)
-    carried = Path(shutil.copy(check_wheel(wheel), out / wheel.name)) if wheel else build_wheel(out)
+    carried = Path(shutil.copy(wheel, out / wheel.name)) if wheel else build_wheel(out)
     write(out / SPEC_NAME, to_json(assignment))
     write(out / "setup.sh", setup_script(carried.name), executable=True)
     write(out / "run_autograder", entrypoint(

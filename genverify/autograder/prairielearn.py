@@ -104,10 +104,12 @@ def _describe(question) -> str:
 
 def build(assignment: Assignment, out: Path, wheel: Path | None = None, *, image: str = DEFAULT_IMAGE) -> list[Path]:
     """Write the image definition and the question folders into ``out``; the files written."""
+    if wheel:
+        check_wheel(wheel)
     prepare(out)
     folder = out / "image"
     folder.mkdir()
-    carried = Path(shutil.copy(check_wheel(wheel), folder / wheel.name)) if wheel else build_wheel(folder)
+    carried = Path(shutil.copy(wheel, folder / wheel.name)) if wheel else build_wheel(folder)
     write(folder / "Dockerfile", dockerfile(carried.name))
     write(folder / "genverify-prairielearn", entrypoint(
         "# PrairieLearn runs this for each submission: it grades /grade/student against\n"

@@ -100,6 +100,8 @@ class Assignment:
 
 def load_spec(path: str) -> Assignment:
     """Read and check the spec at ``path`` (``.toml`` or ``.json``)."""
+    if not path.endswith((".toml", ".json")):
+        raise SpecError(f"{path}: a spec is a .toml or .json file")
     try:
         with open(path, "rb") as handle:
             raw = handle.read()
@@ -114,13 +116,11 @@ def load_spec(path: str) -> Assignment:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
             raise SpecError(f"{path} is not TOML: {exc}") from None
-    elif path.endswith(".json"):
+    else:
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
             raise SpecError(f"{path} is not JSON ({exc.msg} at line {exc.lineno})") from None
-    else:
-        raise SpecError(f"{path}: a spec is a .toml or .json file")
     return parse_spec(data, path)
 
 
