@@ -184,7 +184,8 @@ def diffusers_timesteps(T: int, n: int, spacing: str = "leading", steps_offset: 
     diffusers lists 0-based timesteps ``k`` descending; here ``t = k + 1``.  With ``k``:
     ``"linspace"``: ``round(linspace(0, T-1, n))``; ``"leading"``: ``0, r, 2r, …`` with
     ``r = T // n``, plus ``steps_offset``; ``"trailing"``: ``round(T - j T/n) - 1``, j = 0..n-1.
-    "trailing" always starts at ``t = T``; "leading" starts at ``t = (n-1)·r + 1 + steps_offset``,
+    "trailing" always starts at ``t = T``, and is refused where diffusers lists ``n + 1`` timesteps
+    ending at ``-1`` (T = 17, n = 7; 62 of the n in 1..1000 at T = 1000); "leading" starts at ``t = (n-1)·r + 1 + steps_offset``,
     below T unless ``n = T`` or an offset lifts it, so its first step never starts from pure noise.
     """
     T, n = _check_count("T", T), _check_count("n", n)
@@ -198,6 +199,11 @@ def diffusers_timesteps(T: int, n: int, spacing: str = "leading", steps_offset: 
         k = np.arange(0, n) * (T // n) + steps_offset
     elif spacing == "trailing":
         k = np.round(np.arange(T, 0, -T / n)).astype(np.int64)[::-1] - 1
+        if k.size != n:
+            # The float step T/n times n can fall short of T, so arange yields one more value,
+            # ≈ 0, and diffusers lists n + 1 timesteps ending at -1 (alphas_cumprod[-1] = β̄_T).
+            raise ValueError(f"diffusers' trailing spacing lists {k.size} timesteps for n = {n} at T = {T}, "
+                             f"the last {k[0]}; there is no time t = {k[0] + 1}")
     else:
         raise ValueError(f"unknown spacing {spacing!r}; use one of {', '.join(DIFFUSERS_SPACINGS)}")
     if k[-1] > T - 1:

@@ -42,7 +42,8 @@ DIFFUSERS_SCHEDULES = (("linear", 1e-4, 0.02), ("scaled_linear", 0.00085, 0.012)
                        ("squaredcos_cap_v2", 1e-4, 0.02), ("sigmoid", 1e-4, 0.02))
 SCHEDULE_T = (1, 10, 1000)
 #: (num_train_timesteps, num_inference_steps) for set_timesteps.
-TIMESTEP_SETTINGS = ((1000, 50), (1000, 30), (1000, 7), (1000, 1), (10, 3), (10, 10), (20, 20), (50, 7))
+TIMESTEP_SETTINGS = ((1000, 50), (1000, 30), (1000, 7), (1000, 1), (10, 3), (10, 10), (20, 20), (50, 7),
+                     (17, 7), (1000, 61))
 SPACINGS = (("linspace", 0), ("leading", 0), ("leading", 1), ("trailing", 0))
 
 

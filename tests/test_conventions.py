@@ -94,6 +94,12 @@ def test_diffusers_timesteps_are_the_library_list_plus_one(row):
         with pytest.raises(ValueError, match="past T - 1"):
             cv.diffusers_timesteps(row["T"], row["n"], row["spacing"], row["steps_offset"])
         return
+    if library.min() < 0:
+        # "trailing" at T = 17, n = 7 and T = 1000, n = 61: n + 1 timesteps, the last -1.
+        assert len(library) == row["n"] + 1 and library[-1] == -1
+        with pytest.raises(ValueError, match="the last -1"):
+            cv.diffusers_timesteps(row["T"], row["n"], row["spacing"], row["steps_offset"])
+        return
     ours = cv.diffusers_timesteps(row["T"], row["n"], row["spacing"], row["steps_offset"])
     assert ours.tolist() == (library[::-1] + 1).tolist()
 
@@ -225,6 +231,20 @@ def test_fixed_large_conventions_differ_only_at_t1():
     s = cv.improved_diffusion_schedule("cosine", 10)
     diff = np.flatnonzero(cv.model_variance(s, "fixed_large") != cv.model_variance(s, "improved_diffusion_fixed_large"))
     assert diff.tolist() == [0]
+
+
+def test_trailing_refusals_are_exactly_the_overshooting_settings():
+    refused = [n for n in range(1, 1001) if _refuses(lambda: cv.diffusers_timesteps(1000, n, "trailing"))]
+    overshooting = [n for n in range(1, 1001) if len(np.arange(1000, 0, -1000 / n)) != n]
+    assert refused == overshooting and len(refused) == 62 and refused[:3] == [61, 103, 121]
+
+
+def _refuses(call) -> bool:
+    try:
+        call()
+    except ValueError:
+        return True
+    return False
 
 
 def test_leading_and_trailing_differ():
