@@ -17,8 +17,11 @@ from pathlib import Path
 import mpmath
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from genverify.numeric import conventions as cv
+from genverify.numeric.samplers import _check_timesteps
 from genverify.numeric.schedules import Schedule, linear_schedule
 
 CAPTURE = json.loads((Path(__file__).parent / "conventions_capture.json").read_text(encoding="utf-8"))
@@ -173,6 +176,41 @@ def test_improved_diffusion_respacing(row):
     assert (steps - 1).tolist() == row["timestep_map"]
     spaced = cv.respaced_schedule(cv.improved_diffusion_schedule(row["schedule"], row["T"]), steps)
     assert_close(spaced.betas, row["betas"], RTOL, "SpacedDiffusion betas")
+
+
+def test_respaced_posterior_variance_is_ddim_eta_one_noise():
+    """DDIM eq. 16 with η = 1 between kept steps τ_{i-1} < τ_i is the respaced schedule's σ̃²."""
+    s = cv.improved_diffusion_schedule("cosine", 1000)
+    taus = cv.diffusers_timesteps(1000, 50, "trailing")
+    a = np.concatenate(([1.0], s.alpha_bars))
+    a_t, a_prev = a[taus], a[np.concatenate(([0], taus[:-1]))]
+    sigma2 = (1 - a_prev) / (1 - a_t) * (1 - a_t / a_prev)
+    spaced = cv.respaced_schedule(s, taus)
+    assert_close(spaced.posterior_variance[1:], sigma2[1:], RTOL, "σ(η=1)² = respaced σ̃²")
+    assert spaced.posterior_variance[0] == sigma2[0] == 0.0
+    # A Schedule stores β', and 1 - β' carries β''s rounding relative to itself, up to ε β'/(1 - β'):
+    # large where the last step, past the cosine clip, has 1 - β' ≈ 2.5e-6 (bound 3.6e-10, measured 4.3e-12).
+    bound = RTOL + 4 * np.finfo(float).eps * float(np.max(spaced.betas / (1 - spaced.betas)))
+    assert_close(spaced.alpha_bars, s.alpha_bars[taus - 1], bound, "β̄'_i = β̄_{τ_i}")
+
+
+@settings(max_examples=200, deadline=None)
+@given(T=st.integers(1, 2000), data=st.data())
+def test_timestep_lists_are_valid_ddim_timesteps(T, data):
+    """Every list returned increases strictly within 1..T (what ddim_sample takes); diffusers'
+    lists have n entries; a refusal is one of the documented ones."""
+    n = data.draw(st.integers(1, T), label="n")
+    spacing = data.draw(st.sampled_from(cv.DIFFUSERS_SPACINGS), label="spacing")
+    try:
+        steps = cv.diffusers_timesteps(T, n, spacing)
+    except ValueError as error:
+        assert spacing == "trailing" and "the last -1" in str(error)
+        return
+    assert len(steps) == n
+    assert steps[0] >= 1 and steps[-1] <= T and np.all(np.diff(steps) > 0)
+    assert np.array_equal(_check_timesteps(steps, T), steps)
+    uniform = cv.ddim_repo_timesteps(T, n)
+    assert uniform[0] == 1 and uniform[-1] <= T and np.all(np.diff(uniform) > 0) and len(uniform) >= n
 
 
 # --- the DDIM repository's skip types (transcribed; hand-derived values) -----------------------
