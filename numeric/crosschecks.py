@@ -32,40 +32,12 @@ from scipy import integrate
 
 from . import diffusion, dirac_gan, dirac_gan_flow, gan, gmm, samplers
 from .elbo import GaussianDiffusion, log_likelihood, negative_elbo_terms, negative_elbo_terms_mc
-from .estimates import Estimate
+# K and Outcome live in ``estimates`` so that a result's own numeric module can return an Outcome.
+from .estimates import K, Outcome
 from .schedules import Schedule
-
-K = 5.0
-"""Default pass threshold on ``|z|``: per-coordinate false-alarm rate 5.7·10⁻⁷ for a normal z."""
 
 PROFILES = {"quick": 2_000, "default": 20_000, "thorough": 200_000}
 """Monte Carlo sample size ``n`` passed to every check, per ``genverify check --profile``."""
-
-
-@dataclass(frozen=True, eq=False)
-class Outcome:
-    """A Monte Carlo ``estimate`` with standard error ``se`` of a quantity whose closed form is
-    ``expected``, from ``n`` simulated draws (floats, or arrays of one shape)."""
-
-    estimate: float | np.ndarray
-    se: float | np.ndarray
-    expected: float | np.ndarray
-    n: int
-
-    @property
-    def z(self) -> float | np.ndarray:
-        """``(estimate - expected) / se`` per coordinate (0 on an exact match with ``se = 0``)."""
-        return Estimate(self.estimate, self.se).z(self.expected)
-
-    @property
-    def max_abs_z(self) -> float:
-        """``max |z|`` over the coordinates; NaN (an implementation returning NaN) counts as ∞."""
-        z = np.abs(np.asarray(self.z, dtype=np.float64))
-        return float(np.max(np.where(np.isnan(z), np.inf, z)))
-
-    def passed(self, k: float = K) -> bool:
-        """Whether every coordinate has ``|z| ≤ k``."""
-        return self.max_abs_z <= k
 
 
 @dataclass(frozen=True)

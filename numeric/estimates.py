@@ -10,6 +10,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+K = 5.0
+"""Default pass threshold on ``|z|``: per-coordinate false-alarm rate 5.7·10⁻⁷ for a normal z."""
+
 
 @dataclass(frozen=True, eq=False)
 class Estimate:
@@ -49,3 +52,29 @@ def mean_estimate(samples, axis: int = 0) -> Estimate:
     if n < 2:
         raise ValueError(f"mean_estimate needs at least 2 samples along axis {axis}, got {n}")
     return Estimate(samples.mean(axis=axis), samples.std(axis=axis, ddof=1) / np.sqrt(n))
+
+
+@dataclass(frozen=True, eq=False)
+class Outcome:
+    """A Monte Carlo ``estimate`` with standard error ``se`` of a quantity whose closed form is
+    ``expected``, from ``n`` simulated draws (floats, or arrays of one shape)."""
+
+    estimate: float | np.ndarray
+    se: float | np.ndarray
+    expected: float | np.ndarray
+    n: int
+
+    @property
+    def z(self) -> float | np.ndarray:
+        """``(estimate - expected) / se`` per coordinate (0 on an exact match with ``se = 0``)."""
+        return Estimate(self.estimate, self.se).z(self.expected)
+
+    @property
+    def max_abs_z(self) -> float:
+        """``max |z|`` over the coordinates; NaN (an implementation returning NaN) counts as ∞."""
+        z = np.abs(np.asarray(self.z, dtype=np.float64))
+        return float(np.max(np.where(np.isnan(z), np.inf, z)))
+
+    def passed(self, k: float = K) -> bool:
+        """Whether every coordinate has ``|z| ≤ k``."""
+        return self.max_abs_z <= k
