@@ -162,3 +162,34 @@ def test_every_format_is_utf8_and_strict_json_for_any_feedback():
         out.encode("utf-8")
         if fmt != "text":
             assert "lone surrogate" in json.dumps(json.loads(out))
+
+
+@pytest.mark.parametrize(("content", "extra", "words"), [
+    (None, [], "cannot read"),
+    ("{", [], "is not JSON"),
+    ("[1]", [], "must be a JSON object"),
+    ('{"readble": 1}', [], "no code target has a regime 'readble'"),
+    ('{"readable": -2}', [], "finite number >= 0"),
+    ('{"readable": 1}', ["--seed", "-1"], "invalid seed"),
+])
+def test_bad_weights_or_seed_on_the_command_line_exit_2_with_one_line(tmp_path, capsys, content,
+                                                                     extra, words):
+    from genverify.cli import main
+
+    weights = tmp_path / "weights.json"
+    if content is not None:
+        weights.write_text(content, encoding="utf-8")
+    code = main(["grade-code", POSTERIOR, str(SUBMISSIONS / "correct_posterior.py"),
+                 "--regime-weights", str(weights), *extra])
+    out, err = capsys.readouterr()
+    assert code == 2 and out == "" and len(err.strip().splitlines()) == 1 and words in err, err
+
+
+def test_grading_imports_neither_hypothesis_nor_sympy():
+    """The cases come from NumPy alone (issue 12: Hypothesis's draws depended on the imports)."""
+    import subprocess
+    import sys
+
+    program = "import sys, genverify.grading.code; print('hypothesis' in sys.modules, 'sympy' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False"]
