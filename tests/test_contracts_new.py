@@ -259,6 +259,8 @@ MISTAKEN = [
     ("gan.generator_loss_nonsaturating", "gan_losses_swapped.py", "saturating for non-saturating"),
     ("gan.generator_loss_nonsaturating", "gan_losses_sign.py", "sign"),
     ("gan.generator_loss_nonsaturating", "gan_losses_sum.py", "sum for mean"),
+    *((target, "gan_losses_logits.py", "probabilities treated as logits") for target in (
+        "gan.discriminator_loss", "gan.generator_loss_saturating", "gan.generator_loss_nonsaturating")),
 ]
 
 

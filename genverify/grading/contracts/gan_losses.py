@@ -82,6 +82,9 @@ def _sum(values: np.ndarray) -> float:
     return float(np.sum(values))
 
 
+_LOGITS = ("d_real and d_fake are D's outputs, probabilities in (0, 1): the loss was computed "
+           "as if they were logits (BCE-with-logits on probabilities), so σ was applied twice.")
+
 _SUM = ("The loss averages over the batch (mean), so it does not grow with the batch size; "
         "summing multiplies it by the number of samples.")
 
@@ -121,6 +124,8 @@ DISCRIMINATOR_LOSS = CodeTarget(
         Mistake("real and fake swapped",
                 "log D goes with the real samples and log(1 - D) with the generated ones.",
                 lambda c: _discriminator(c, swapped=True)),
+        Mistake("probabilities treated as logits", _LOGITS,
+                lambda c: gan.discriminator_loss(c["d_real"], c["d_fake"])[0]),
     ),
     example='''import numpy as np
 
@@ -155,6 +160,8 @@ GENERATOR_LOSS_SATURATING = CodeTarget(
                 "is the discriminator's fake term.",
                 lambda c: -_mean(np.log1p(-c["d_fake"]))),
         Mistake("sum for mean", _SUM, lambda c: _sum(np.log1p(-c["d_fake"]))),
+        Mistake("probabilities treated as logits", _LOGITS,
+                lambda c: gan.generator_loss_saturating(c["d_fake"])[0]),
     ),
     example='''import numpy as np
 
@@ -184,6 +191,8 @@ GENERATOR_LOSS_NONSATURATING = CodeTarget(
                 "was dropped.",
                 lambda c: _mean(np.log(c["d_fake"]))),
         Mistake("sum for mean", _SUM, lambda c: -_sum(np.log(c["d_fake"]))),
+        Mistake("probabilities treated as logits", _LOGITS,
+                lambda c: gan.generator_loss_nonsaturating(c["d_fake"])[0]),
     ),
     example='''import numpy as np
 
