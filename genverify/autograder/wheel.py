@@ -1,14 +1,15 @@
 """The genverify wheel a bundle carries, so the platform installs this very version from the bundle.
 
 :func:`build_wheel` builds it from the source checkout that the running genverify was imported
-from (``pip wheel --no-deps --no-build-isolation``, offline, in a copy of the sources so the
-checkout's own ``build/`` is left alone); :func:`check_wheel` accepts one built before (the
+from (``pip wheel --no-deps``, in a copy of the sources so the checkout's own ``build/`` is left
+alone); :func:`check_wheel` accepts one built before (the
 ``--wheel`` option).  Either way the wheel's version must be the running genverify's: a bundle
 whose grader differs from the one that wrote it would grade by other rules.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import re
 import shutil
 import subprocess
@@ -49,9 +50,12 @@ def build_wheel(folder: Path) -> Path:
             shutil.copytree(root / name, source / name, ignore=ignore)
         for name in FILES:
             shutil.copy(root / name, source / name)
-        done = subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps",
-                               "--no-build-isolation", "--no-index", "--wheel-dir", str(Path(scratch) / "dist"),
-                               str(source)], capture_output=True, text=True)
+        # Offline with this environment's setuptools where it has one (the test extra brings
+        # it); else pip fetches setuptools into an isolated build environment.
+        offline = ["--no-build-isolation", "--no-index"] if importlib.util.find_spec("setuptools") else []
+        done = subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", *offline,
+                               "--wheel-dir", str(Path(scratch) / "dist"), str(source)],
+                              capture_output=True, text=True)
         if done.returncode != 0:
             last = (done.stderr.strip().splitlines() or ["no message"])[-1]
             raise WheelError(f"building the genverify wheel failed: {last}")
