@@ -200,6 +200,17 @@ def test_every_mistake_differs_from_the_reference_on_some_regime(target):
         assert lost, f"{target.name}: {mistake.name} agrees with the reference everywhere"
 
 
+@pytest.mark.parametrize(("target", "unswitched"), [
+    (sampling.DDPM_STEP, sampling._ddpm_with), (sampling.DDIM_STEP, sampling._ddim_with),
+    (mixture.GMM_SCORE, lambda c: mixture._from_logits(c, mixture._logits(c))),
+], ids=["ddpm_step", "ddim_step", "gmm_score"])
+def test_the_mistakes_formula_with_no_switch_thrown_is_the_reference(target, unswitched):
+    """Each mistake changes one part of a shared formula: unchanged, that formula is right."""
+    for _, case in draw_cases(target, 0):
+        assert agree(target, as_outputs(target, target.reference(case)),
+                     as_outputs(target, unswitched(case))), case
+
+
 def graded(target: str, path: Path) -> dict:
     return grade_code(target, str(path))
 
