@@ -183,10 +183,13 @@ def diffusers_timesteps(T: int, n: int, spacing: str = "leading", steps_offset: 
 
     diffusers lists 0-based timesteps ``k`` descending; here ``t = k + 1``.  With ``k``:
     ``"linspace"``: ``round(linspace(0, T-1, n))``; ``"leading"``: ``0, r, 2r, …`` with
-    ``r = T // n``, plus ``steps_offset``; ``"trailing"``: ``round(T - j T/n) - 1``, j = 0..n-1.
-    "trailing" always starts at ``t = T``, and is refused where diffusers lists ``n + 1`` timesteps
-    ending at ``-1`` (T = 17, n = 7; 62 of the n in 1..1000 at T = 1000); "leading" starts at ``t = (n-1)·r + 1 + steps_offset``,
-    below T unless ``n = T`` or an offset lifts it, so its first step never starts from pure noise.
+    ``r = T // n``, plus ``steps_offset`` (which, as in diffusers, only "leading" reads);
+    ``"trailing"``: ``round(T - j T/n) - 1``, j = 0..n-1.
+
+    "trailing" always starts sampling at ``t = T``; "leading" at ``t = (n-1)·r + 1 + steps_offset``,
+    below T unless ``n = T`` or the offset lifts it.  Refused: a "trailing" setting where diffusers
+    lists ``n + 1`` timesteps ending at ``-1`` (T = 17, n = 7; at T = 1000, 62 of n = 1..1000), and
+    an offset that lists index ``T``.
     """
     T, n = _check_count("T", T), _check_count("n", n)
     if n > T:
