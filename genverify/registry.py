@@ -120,6 +120,39 @@ RESULTS: tuple[Result, ...] = (
         "the field and its Jacobian for a symbolic f (f'(ψθ), f''(ψθ) as free quantities), f'(0) > 0; the "
         "eigenvalues as the roots of the characteristic polynomial (an identity in λ); γ = 0 and γ > 0; that "
         "a negative sum and a positive product of the roots give negative real parts is argued, not checked"),
+    Result.from_module(
+        "diffusion.dsm", "Denoising score matching equals explicit score matching up to a constant", "—",
+        ("Vincent 2011, A Connection Between Score Matching and Denoising Autoencoders, eqs. 4-7",
+         "Song & Ermon 2019, Generative Modeling by Estimating Gradients of the Data Distribution, eq. 2"),
+        "score_matching_dsm",
+        "one coordinate; data on 3 atoms (any positions and probabilities); the Gaussian kernel's score and "
+        "gradient as functions of x_t; the integrands of J_DSM and J_ESM at one x_t for any kernel values, "
+        "conditional scores and model value s; integrating over x_t is argued, not checked"),
+    Result.from_module(
+        "diffusion.tweedie", "Tweedie's formula: x_0-, ε- and score-prediction, and Ho et al.'s ε-weight", "—",
+        ("Efron 2011, Tweedie's Formula and Selection Bias, eq. 2.8",
+         "Ho et al. 2020, Denoising Diffusion Probabilistic Models, eqs. 11, 12 and 14",
+         "Luo 2022, Understanding Diffusion Models: A Unified Perspective, eqs. 133 and 151"),
+        "diffusion_tweedie",
+        "Tweedie and the ε-relations for x_t = c_t x_0 + s_t ε with any c_t, s_t > 0 (DDPM's c_t = √β̄_t, "
+        "s_t = √(1-β̄_t)) and data on 3 atoms with any positions and weights; for a general data density the "
+        "same steps with integrals (differentiation under the integral) are argued, not checked; the ε-weight "
+        "for symbolic t ≥ 2, schedule and σ², one coordinate; L_simple's weight 1 is a choice, not derived"),
+    Result.from_module(
+        "diffusion.gaussian_kl", "KL divergence between two Gaussians with unequal variances", "—",
+        ("Kingma & Welling 2014, Auto-Encoding Variational Bayes, Appendix B",
+         "Ho et al. 2020, Denoising Diffusion Probabilistic Models, eq. 5"),
+        "gaussian_kl",
+        "one coordinate, all real means and positive standard deviations; the moments E Z = 0 and E Z² = 1 of "
+        "N(0, 1) are checked by antiderivatives and limits at ±∞; ∫φ = 1 and linearity of expectation are used, "
+        "not checked"),
+    Result.from_module(
+        "diffusion.ddim_marginals", "DDIM keeps the forward marginals for every σ; η = 0 and η = 1", "—",
+        ("Song, Meng & Ermon 2021, Denoising Diffusion Implicit Models, eq. 7, Lemma 1 and eq. 16",),
+        "ddim_marginals",
+        "one reverse step for symbolic t ≥ 2 and schedule, one coordinate: the Gaussian law of x_{t-1} | x_0 for "
+        "every 0 < σ² < 1-β̄_{t-1} (exact log-densities), its moments at σ = 0; Lemma 1's induction over the "
+        "steps, ∫ of a Gaussian density = 1 and the affine image of a Gaussian are argued, not checked"),
 )
 
 BY_ID: dict[str, Result] = {r.id: r for r in RESULTS}

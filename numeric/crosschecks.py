@@ -30,7 +30,7 @@ from dataclasses import dataclass, fields
 import numpy as np
 from scipy import integrate
 
-from . import diffusion, dirac_gan, dirac_gan_flow, gan, gmm, samplers
+from . import ddim, diffusion, dirac_gan, dirac_gan_flow, dsm_identity, gan, gaussian_kl, gmm, samplers, tweedie
 from .elbo import GaussianDiffusion, log_likelihood, negative_elbo_terms, negative_elbo_terms_mc
 # K and Outcome live in ``estimates`` so that a result's own numeric module can return an Outcome.
 from .estimates import K, Outcome
@@ -68,6 +68,20 @@ class Implementation:
     """``(n_modes, radius, std) -> GaussianMixture``, equal-weight modes at angles ``2πk/n_modes``."""
     dirac_gan_eigenvalues: Callable
     """``gamma -> (λ+, λ-)``, the Dirac-GAN Jacobian's eigenvalues at (0, 0) with R1 weight γ."""
+    dsm_target: Callable
+    """``(x_t, x_0, alpha_bar) -> ∇_{x_t} log q(x_t | x_0)``, denoising score matching's target."""
+    x0_from_score: Callable
+    """``(x_t, t, score, schedule) -> E[x_0 | x_t]`` by Tweedie's formula."""
+    eps_from_score: Callable
+    """``(score, t, schedule) -> E[ε | x_t] = -√(1-β̄_t) score``."""
+    x0_from_eps: Callable
+    """``(x_t, t, eps, schedule) -> (x_t - √(1-β̄_t) ε)/√β̄_t``."""
+    eps_weight: Callable
+    """``(t, betas) -> w^ε_t``, the weight of ``E‖ε - ε_θ(x_t)‖²`` in ``L_{t-1}`` (Ho et al. 2020, eq. 12)."""
+    gaussian_kl: Callable
+    """``(mean_1, variance_1, mean_2, variance_2) -> KL(N(mean_1, variance_1) ‖ N(mean_2, variance_2))``."""
+    ddim_sample: Callable
+    """``(score, schedule, *, rng, eta, timesteps, x_T, record) -> SamplerResult``, DDIM (Song et al. 2021, eq. 12)."""
 
 
 def generator_objective_jsd(mu_r: float, sigma_r: float, mu_g: float, sigma_g: float) -> float:
@@ -88,6 +102,13 @@ REFERENCE = Implementation(
     generator_loss_nonsaturating=gan.generator_loss_nonsaturating,
     ring=gmm.ring,
     dirac_gan_eigenvalues=dirac_gan.equilibrium_eigenvalues,
+    dsm_target=dsm_identity.dsm_target,
+    x0_from_score=diffusion.x0_from_score,
+    eps_from_score=diffusion.eps_from_score,
+    x0_from_eps=diffusion.x0_from_eps,
+    eps_weight=tweedie.eps_weight,
+    gaussian_kl=gaussian_kl.gaussian_kl,
+    ddim_sample=samplers.ddim_sample,
 )
 """The project's own references from ``numeric/``."""
 
@@ -504,7 +525,18 @@ CHECKS: tuple[CrossCheck, ...] = (
     CrossCheck("ring_moments", "gan.generator_objective", ring_moments, ("ring",), *_TABLES["ring_moments"]),
     CrossCheck("importance_sampling_identity", "diffusion.likelihood_bound", importance_sampling_identity,
                ("forward_marginal", "posterior_mean_variance"), *_TABLES["importance_sampling_identity"]),
-    CrossCheck("dirac_flow_trace", "gan.dirac", dirac_gan_flow.trace_of_flow, ("dirac_gan_eigenvalues",)),
+    CrossCheck("dirac_flow_trace", "gan.dirac", dirac_gan_flow.trace_of_flow, ("dirac_gan_eigenvalues",),
+               dirac_gan_flow.SIMULATES, dirac_gan_flow.LABELS),
+    CrossCheck("dsm_minus_esm", "diffusion.dsm", dsm_identity.dsm_minus_esm, ("dsm_target",),
+               dsm_identity.SIMULATES, dsm_identity.LABELS),
+    CrossCheck("tweedie_regression", "diffusion.tweedie", tweedie.tweedie_regression,
+               ("x0_from_score", "eps_from_score", "x0_from_eps"), tweedie.TWEEDIE_SIMULATES, tweedie.TWEEDIE_LABELS),
+    CrossCheck("eps_denoising_terms", "diffusion.tweedie", tweedie.eps_denoising_terms, ("eps_weight",),
+               tweedie.EPS_SIMULATES, tweedie.EPS_LABELS),
+    CrossCheck("kl_monte_carlo", "diffusion.gaussian_kl", gaussian_kl.kl_monte_carlo, ("gaussian_kl",),
+               gaussian_kl.KL_SIMULATES, gaussian_kl.KL_LABELS),
+    CrossCheck("ddim_oracle_marginals", "diffusion.ddim_marginals", ddim.ddim_oracle_marginals, ("ddim_sample",),
+               ddim.DDIM_SIMULATES, ddim.DDIM_LABELS),
 )
 
 

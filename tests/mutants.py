@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from genverify.numeric import diffusion, gan, gmm
+from genverify.numeric import diffusion, dsm_identity, gan, gmm
 from genverify.numeric.crosschecks import REFERENCE, Implementation
 from genverify.numeric.samplers import SamplerResult, ddpm_sigma2
 from genverify.numeric.schedules import Schedule, as_schedule, check_t
@@ -265,4 +265,130 @@ MUTANTS: tuple[Mutant, ...] = (
             _dirac_eigenvalues(lambda g, a: (-g / 2, g**2 / 4 - 1.0))),
     _mutant("dirac_eigenvalues_gamma_squared", "dirac_gan_eigenvalues", "√(γ² - f'(0)²): γ² not divided by 4",
             _dirac_eigenvalues(lambda g, a: (-g / 2, g**2 - a**2))),
+    _mutant("dsm_target_sign", "dsm_target", "+(x_t - √ᾱ x_0)/(1-ᾱ): sign flipped",
+            lambda x_t, x_0, ab: -dsm_identity.dsm_target(x_t, x_0, ab)),
+    _mutant("dsm_target_std", "dsm_target", "-(x_t - √ᾱ x_0)/√(1-ᾱ): standard deviation for variance",
+            lambda x_t, x_0, ab: dsm_identity.dsm_target(x_t, x_0, ab) * math.sqrt(1.0 - ab)),
+    _mutant("dsm_target_no_sqrt", "dsm_target", "-(x_t - x_0)/(1-ᾱ): the √ᾱ scaling of x_0 dropped",
+            lambda x_t, x_0, ab: -(np.asarray(x_t) - np.asarray(x_0)) / (1.0 - ab)),
+)
+
+
+# --- Tweedie and the ε-parameterisation (diffusion.tweedie) ---------------------------------
+
+
+def _x0_from_score_no_variance(x_t, t, score, schedule):
+    _, _, alpha_bar, _ = _constants(schedule, t)
+    return (np.asarray(x_t) + np.asarray(score)) / math.sqrt(alpha_bar)
+
+
+def _x0_from_score_alpha_bar(x_t, t, score, schedule):
+    _, _, alpha_bar, _ = _constants(schedule, t)
+    return (np.asarray(x_t) + (1.0 - alpha_bar) * np.asarray(score)) / alpha_bar
+
+
+def _eps_from_score_variance(score, t, schedule):
+    _, _, alpha_bar, _ = _constants(schedule, t)
+    return -(1.0 - alpha_bar) * np.asarray(score)
+
+
+def _x0_from_eps_variance(x_t, t, eps, schedule):
+    _, _, alpha_bar, _ = _constants(schedule, t)
+    return (np.asarray(x_t) - (1.0 - alpha_bar) * np.asarray(eps)) / math.sqrt(alpha_bar)
+
+
+def _eps_weight(f):
+    """An ε-weight ``f(β_t, β̄_t, β̄_{t-1})`` with ``σ_t² = σ̃_t²``."""
+    def eps_weight(t, betas):
+        beta, _, alpha_bar, alpha_bar_prev = _constants(betas, int(t))
+        return float(f(beta, alpha_bar, alpha_bar_prev))
+    return eps_weight
+
+
+# --- Gaussian KL ---------------------------------------------------------------------------------
+
+
+def _kl(f):
+    """A Gaussian KL ``f(μ_1, v_1, μ_2, v_2)`` on floats."""
+    return lambda m1, v1, m2, v2: float(f(float(m1), float(v1), float(m2), float(v2)))
+
+
+# --- DDIM ----------------------------------------------------------------------------------------
+
+
+def _ddim(update):
+    """A DDIM sampler whose update ``update(x, s, ᾱ_t, ᾱ_{t'}, σ, z)`` is given (no record of step 0)."""
+    def ddim_sample(score, schedule: Schedule, *, rng, eta=0.0, timesteps=None, x_T=None, record=()):
+        steps = np.arange(1, schedule.T + 1) if timesteps is None else np.asarray(timesteps)
+        alpha_bars = np.concatenate([[1.0], schedule.alpha_bars])
+        previous = np.concatenate([[0], steps[:-1]])
+        x, recorded, wanted = np.array(x_T, dtype=np.float64), {}, set(record)
+        for k, (t, t_prev) in enumerate(zip(steps[::-1], previous[::-1]), start=1):
+            a, a_prev = alpha_bars[t], alpha_bars[t_prev]
+            sigma = eta * math.sqrt((1.0 - a_prev) / (1.0 - a) * (1.0 - a / a_prev))
+            x = update(x, score(x, int(t)), a, a_prev, sigma, rng.standard_normal(x.shape))
+            if k in wanted:
+                recorded[k] = x.copy()
+        return SamplerResult(x, recorded, np.empty((0, 0, x.shape[1])))
+    return ddim_sample
+
+
+def _ddim_update(x0_hat, eps_hat, a_prev, sigma, z, direction=None):
+    direction = math.sqrt(max(1.0 - a_prev - sigma**2, 0.0)) if direction is None else direction
+    return math.sqrt(a_prev) * x0_hat + direction * eps_hat + sigma * z
+
+
+def _ddim_direction_ignores_sigma(x, s, a, a_prev, sigma, z):
+    eps_hat = -math.sqrt(1.0 - a) * s
+    return _ddim_update((x - math.sqrt(1.0 - a) * eps_hat) / math.sqrt(a), eps_hat, a_prev, sigma, z,
+                        direction=math.sqrt(1.0 - a_prev))
+
+
+def _ddim_sigma_squared_as_scale(x, s, a, a_prev, sigma, z):
+    eps_hat = -math.sqrt(1.0 - a) * s
+    return _ddim_update((x - math.sqrt(1.0 - a) * eps_hat) / math.sqrt(a), eps_hat, a_prev, sigma, z) \
+        + (sigma**2 - sigma) * z
+
+
+def _ddim_x0_hat_no_sqrt(x, s, a, a_prev, sigma, z):
+    eps_hat = -math.sqrt(1.0 - a) * s
+    return _ddim_update((x - math.sqrt(1.0 - a) * eps_hat) / a, eps_hat, a_prev, sigma, z)
+
+
+def _ddim_eps_sign(x, s, a, a_prev, sigma, z):
+    eps_hat = math.sqrt(1.0 - a) * s
+    return _ddim_update((x - math.sqrt(1.0 - a) * eps_hat) / math.sqrt(a), eps_hat, a_prev, sigma, z)
+
+
+MUTANTS += (
+    _mutant("x0_from_score_no_variance", "x0_from_score", "(x_t + score)/√β̄_t: the factor 1-β̄_t dropped",
+            _x0_from_score_no_variance),
+    _mutant("x0_from_score_alpha_bar", "x0_from_score", "divides by β̄_t, not √β̄_t", _x0_from_score_alpha_bar),
+    _mutant("eps_from_score_sign", "eps_from_score", "ε̂ = +√(1-β̄_t)·score: sign error",
+            lambda score, t, schedule: -diffusion.eps_from_score(score, t, schedule)),
+    _mutant("eps_from_score_variance", "eps_from_score", "ε̂ = -(1-β̄_t)·score: variance for standard deviation",
+            _eps_from_score_variance),
+    _mutant("x0_from_eps_variance", "x0_from_eps", "(x_t - (1-β̄_t) ε)/√β̄_t: variance for standard deviation",
+            _x0_from_eps_variance),
+    _mutant("eps_weight_l_simple", "eps_weight", "L_simple's weight 1 passed off as the ELBO's",
+            _eps_weight(lambda beta, ab, abp: 1.0)),
+    _mutant("eps_weight_no_alpha", "eps_weight", "β_t²/(2σ̃_t²(1-β̄_t)): α_t missing",
+            _eps_weight(lambda beta, ab, abp: beta**2 / (2 * _posterior_variance(beta, None, ab, abp) * (1 - ab)))),
+    _mutant("eps_weight_is_x0_weight", "eps_weight", "the x_0-weight β̄_{t-1}β_t²/(2σ̃_t²(1-β̄_t)²) used for ε",
+            lambda t, betas: diffusion.elbo_weight(t, betas)),
+    _mutant("kl_log_inverted", "gaussian_kl", "log(v_1/v_2) for log(v_2/v_1)",
+            _kl(lambda m1, v1, m2, v2: 0.5 * (math.log(v1 / v2) + (v1 + (m1 - m2) ** 2) / v2 - 1.0))),
+    _mutant("kl_no_minus_half", "gaussian_kl", "the -½ dropped",
+            _kl(lambda m1, v1, m2, v2: 0.5 * (math.log(v2 / v1) + (v1 + (m1 - m2) ** 2) / v2))),
+    _mutant("kl_divides_by_v1", "gaussian_kl", "(v_1 + (μ_1-μ_2)²)/v_1: the source's variance for the target's",
+            _kl(lambda m1, v1, m2, v2: 0.5 * (math.log(v2 / v1) + (v1 + (m1 - m2) ** 2) / v1 - 1.0))),
+    _mutant("kl_log_not_halved", "gaussian_kl", "log(v_2/v_1) where log(σ_2/σ_1) = ½ log(v_2/v_1) belongs",
+            _kl(lambda m1, v1, m2, v2: math.log(v2 / v1) + (v1 + (m1 - m2) ** 2) / (2 * v2) - 0.5)),
+    _mutant("ddim_direction_ignores_sigma", "ddim_sample", "direction √(1-ᾱ_{t'}) ε̂ without -σ_t²",
+            _ddim(_ddim_direction_ignores_sigma)),
+    _mutant("ddim_sigma_squared_as_scale", "ddim_sample", "noise σ_t² z: variance used as the scale",
+            _ddim(_ddim_sigma_squared_as_scale)),
+    _mutant("ddim_x0_hat_no_sqrt", "ddim_sample", "x̂_0 = (x_t - √(1-ᾱ_t) ε̂)/ᾱ_t: missing √",
+            _ddim(_ddim_x0_hat_no_sqrt)),
+    _mutant("ddim_eps_sign", "ddim_sample", "ε̂ = +√(1-ᾱ_t)·score: sign error", _ddim(_ddim_eps_sign)),
 )
