@@ -11,8 +11,8 @@ import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from genverify.derivations import gan_dirac
-from genverify.numeric import dirac_gan, dirac_gan_flow
+from genverify.derivations import gan_dirac, score_matching_dsm
+from genverify.numeric import dirac_gan, dirac_gan_flow, dsm_identity
 from genverify.numeric.crosschecks import K
 
 
@@ -75,3 +75,35 @@ def test_dirac_trace_check_passes_the_reference_and_rejects_a_wrong_spectrum(see
     assert not mutant.passed(K)
     # γ = 0 has no damping to get wrong: the mutant agrees there, and only there.
     assert abs(mutant.z[0]) <= K
+
+
+# --- diffusion.dsm --------------------------------------------------------------------------------
+
+
+_TARGET = sp.lambdify((score_matching_dsm.x_t, score_matching_dsm.x_0, score_matching_dsm.alpha_bar),
+                      score_matching_dsm.TARGET, "numpy")
+
+
+@given(x_t=bounded(-5, 5), x_0=bounded(-5, 5), alpha_bar=bounded(0.01, 0.99))
+def test_dsm_target_is_the_derivations(x_t, x_0, alpha_bar):
+    assert dsm_identity.dsm_target(x_t, x_0, alpha_bar) == pytest.approx(_TARGET(x_t, x_0, alpha_bar), rel=1e-12, abs=1e-12)
+
+
+@pytest.mark.parametrize("alpha_bar", [0.0, 1.0, -0.5, float("nan")])
+def test_dsm_target_refuses_levels_without_noise_or_signal(alpha_bar):
+    with pytest.raises(ValueError, match="alpha_bar"):
+        dsm_identity.dsm_target(np.zeros(2), np.zeros(2), alpha_bar)
+
+
+@settings(max_examples=5, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1))
+def test_dsm_check_passes_the_reference_and_rejects_a_wrong_target(seed):
+    reference = dsm_identity.dsm_minus_esm(types.SimpleNamespace(dsm_target=dsm_identity.dsm_target),
+                                           np.random.default_rng(seed), 2000)
+    assert reference.passed(K)
+    # -ε/(1-ᾱ) for -ε/√(1-ᾱ): the target's scale wrong by 1/√(1-ᾱ).
+    scaled = dsm_identity.dsm_minus_esm(
+        types.SimpleNamespace(dsm_target=lambda x_t, x_0, ab: dsm_identity.dsm_target(x_t, x_0, ab) / np.sqrt(1 - ab)),
+        np.random.default_rng(seed), 2000)
+    assert not scaled.passed(K)
+
