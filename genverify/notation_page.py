@@ -244,7 +244,8 @@ def _timesteps_table() -> Table:
         f"The libraries list 0-based timesteps k; time is t = k + 1.  Every call returns times t ascending, "
         f"ready for ddim_sample(..., timesteps=...).  Examples for T = {T}, n = {n}, as t.  diffusers' "
         f"DDIMScheduler.step goes from k to k − ⌊T/n⌋, not to the next listed timestep: with \"trailing\" "
-        f"and n not dividing T the two differ (T = 1000, n = 30: 966 steps to 933, while 932 is listed).  "
+        f"and n not dividing T the two differ (T = 1000, n = 30: 966 steps to 933, while 932 is listed; "
+        f"cv.diffusers_ddim_previous(t, T, n) gives the time it goes to).  "
         f"diffusers' \"trailing\" also lists n + 1 timesteps, the last −1, for some settings (T = 1000 with "
         f"n = 61 or 103; T = 17 with n = 7), and its step would read alphas_cumprod[-1] = β̄_T there: "
         f"the call refuses those settings.",

@@ -214,6 +214,19 @@ def diffusers_timesteps(T: int, n: int, spacing: str = "leading", steps_offset: 
     return k + 1
 
 
+def diffusers_ddim_previous(t, T: int, n: int) -> np.ndarray:
+    """The time diffusers' ``DDIMScheduler.step`` goes to from time ``t`` (after ``set_timesteps(n)``):
+    ``t - ⌊T/n⌋``, or 0 (``β̄_0 = 1``, its ``final_alpha_cumprod`` with ``set_alpha_to_one=True``)
+    when that is below 1.
+
+    It is not the next listed timestep wherever the list's gaps are not ``⌊T/n⌋``: with
+    "trailing" and n not dividing T (T = 1000, n = 30: from t = 967 it goes to 934, while 933 is
+    listed), so diffusers' DDIM then steps between times that differ from the list's.
+    """
+    T, n = _check_count("T", T), _check_count("n", n)
+    return np.maximum(check_t(t, T) - T // n, 0)
+
+
 def improved_diffusion_timesteps(T: int, section_counts) -> np.ndarray:
     """improved-diffusion's ``space_timesteps(T, section_counts)`` as 1-based times, ascending.
 

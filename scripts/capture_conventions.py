@@ -104,6 +104,20 @@ def _diffusers_timesteps() -> list[dict]:
                 s.set_timesteps(n)
                 row[cls.__name__] = [int(k) for k in s.timesteps]
             out.append(row)
+    # DDIMScheduler.step's previous timestep, read off its output: with ε̂ = 0, x_t = 1, η = 0 and
+    # no clipping, x̂_0 = 1/√ᾱ_t and prev_sample = √(ᾱ_prev/ᾱ_t); the index of ᾱ_prev (ᾱ strictly
+    # decreases) is the step's previous timestep, -1 for final_alpha_cumprod = 1.
+    for T, n in ((1000, 30), (1000, 50), (17, 5)):
+        with _float64_everywhere():
+            s = DDIMScheduler(num_train_timesteps=T, timestep_spacing="trailing", clip_sample=False)
+            s.set_timesteps(n)
+            acp = np.concatenate(([1.0], s.alphas_cumprod.numpy()))
+            previous = []
+            for k in s.timesteps:
+                ratio = s.step(torch.zeros(1), int(k), torch.ones(1), eta=0.0).prev_sample.item() ** 2
+                previous.append(int(np.argmin(np.abs(acp - ratio * acp[int(k) + 1]))) - 1)
+        out.append({"T": T, "n": n, "spacing": "trailing", "steps_offset": 0, "ddim_step": {
+            "timesteps": [int(k) for k in s.timesteps], "previous": previous}})
     # DDPMScheduler after set_timesteps: each step's variance uses the previous *listed* timestep.
     for T, n, spacing in ((1000, 50, "leading"), (1000, 7, "trailing")):
         with _float64_everywhere():

@@ -84,6 +84,19 @@ def test_diffusers_variances(row):
     assert row["variance_fixed_small"][0] == DIFFUSERS_VARIANCE_FLOOR  # σ̃_1² = 0, clamped
 
 
+@pytest.mark.parametrize("row", [r for r in DIFFUSERS["timesteps"] if "ddim_step" in r],
+                         ids=lambda r: f"T{r['T']}-n{r['n']}-{r['spacing']}")
+def test_diffusers_ddim_step_goes_back_by_T_over_n(row):
+    lib = row["ddim_step"]
+    t = np.array(lib["timesteps"]) + 1
+    assert (cv.diffusers_ddim_previous(t, row["T"], row["n"]) - 1).tolist() == lib["previous"]
+    listed_next = np.append(t[1:], 0)
+    if row["T"] % row["n"]:
+        assert not np.array_equal(cv.diffusers_ddim_previous(t, row["T"], row["n"]), listed_next)
+    else:
+        assert np.array_equal(cv.diffusers_ddim_previous(t, row["T"], row["n"]), listed_next)
+
+
 SPACING_ROWS = [r for r in DIFFUSERS["timesteps"] if "DDPMScheduler" in r]
 
 
@@ -311,6 +324,7 @@ def test_leading_and_trailing_differ():
     (lambda: cv.model_variance(Schedule([0.5]), "improved_diffusion_fixed_large"), "T ≥ 2"),
     (lambda: cv.model_variance(Schedule([0.5]), "learned"), "unknown variance"),
     (lambda: cv.index_of(0, 10), "outside 1..10"),
+    (lambda: cv.diffusers_ddim_previous(11, 10, 5), "outside 1..10"),
     (lambda: cv.t_of_index(10, 10), "outside 1..10"),
     (lambda: cv.t_of_index(1.0, 10), "integer"),
     (lambda: cv.schedule_from_alphas_cumprod([0.5, 0.0]), r"\(0, 1\]"),
