@@ -138,6 +138,23 @@ def test_a_spec_round_trips_through_its_bundled_form(tmp_path):
     assert parse_spec(json.loads(to_json(assignment))) == assignment
 
 
+def test_regime_weights_reach_the_code_grader(tmp_path):
+    """The same wrong function scores more when the regime it passes (T = 1) weighs more."""
+    from genverify.autograder.grader import grade_question
+
+    code = {**SPEC["questions"][2], "regime_weights": {"T = 1": 100}}
+    weighted = parse_spec({**SPEC, "questions": [code]})
+    assert parse_spec(json.loads(to_json(weighted))) == weighted
+    plain = parse_spec({**SPEC, "questions": [SPEC["questions"][2]]})
+    put(tmp_path, {"posterior.py": WRONG["posterior.py"]})
+    scores = [grade_question(a.questions[0], a.settings, tmp_path)["points"] for a in (plain, weighted)]
+    assert scores[0] < scores[1] < 3.0, scores
+    with pytest.raises(SpecError, match="no code target has a regime 'T = 0'"):
+        parse_spec({**SPEC, "questions": [{**code, "regime_weights": {"T = 0": 1}}]})
+    with pytest.raises(SpecError, match="finite number >= 0"):
+        parse_spec({**SPEC, "questions": [{**code, "regime_weights": {"T = 1": -1}}]})
+
+
 BAD_SPECS = {
     "unknown top-level key": ({**SPEC, "extra": 1}, "unknown key 'extra'"),
     "no questions": ({"title": "x"}, "missing questions"),
@@ -162,6 +179,7 @@ BAD_QUESTIONS = {
     "points inf": ({"points": float("inf")}, "points"),
     "name with a space": ({"name": "my question"}, "name:"),
     "missing file": ({"file": None}, "file"),
+    "regime weights on a symbolic question": ({"regime_weights": {"T = 1": 1}}, "only a code question"),
 }
 
 

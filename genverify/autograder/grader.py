@@ -126,7 +126,8 @@ def _grade_code(question: Question, settings: Settings, source: bytes) -> dict:
         copy.write_bytes(source)
         try:
             return grade_code(question.target, str(copy), limits=limits,
-                              sandboxed=settings.sandbox == "bubblewrap")
+                              sandboxed=settings.sandbox == "bubblewrap",
+                              regime_weights=dict(question.regime_weights) or None)
         except SandboxUnavailable as exc:
             raise GradingUnavailable(
                 f'no submission graded: settings.sandbox = "bubblewrap" but {exc} '

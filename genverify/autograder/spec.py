@@ -22,6 +22,7 @@ A spec is a TOML or JSON file (docs/autograder.md has a full example)::
     target = "diffusion.posterior_mean"
     file = "posterior_mean.tex"
     points = 2
+    # A code question may add regime_weights = {"T = 1" = 0.5, ...} (grade-code's --regime-weights).
 
 Every key is checked; a bad spec raises :class:`SpecError` with one line naming the key and
 what was expected.  :func:`to_json` writes the spec with every default filled in, which
@@ -65,6 +66,8 @@ class Question:
     target: str
     file: str
     points: float
+    #: Code questions: the weight of each regime in the score (grade-code's --regime-weights).
+    regime_weights: tuple[tuple[str, float], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -154,9 +157,16 @@ def to_json(assignment: Assignment) -> str:
                          "code_limits": {"seconds": s.code_limits.seconds,
                                          "cpu_seconds": s.code_limits.cpu_seconds,
                                          "memory_mb": s.code_limits.memory_mb}},
-            "questions": [{"name": q.name, "kind": q.kind, "target": q.target, "file": q.file,
-                           "points": q.points} for q in assignment.questions]}
+            "questions": [_question_json(q) for q in assignment.questions]}
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def _question_json(question: Question) -> dict:
+    data = {"name": question.name, "kind": question.kind, "target": question.target,
+            "file": question.file, "points": question.points}
+    if question.regime_weights:
+        data["regime_weights"] = dict(question.regime_weights)
+    return data
 
 
 def _keys(data, where: str, *, required=(), optional=()) -> None:
@@ -222,7 +232,7 @@ def _code_limits(data, where: str) -> CodeLimits:
 
 
 def _question(data, where: str) -> Question:
-    _keys(data, where, required=("name", "kind", "target", "file", "points"))
+    _keys(data, where, required=("name", "kind", "target", "file", "points"), optional=("regime_weights",))
     name = data["name"]
     if not isinstance(name, str) or not _NAME.fullmatch(name):
         raise SpecError(f"{where}: name: expected 1-64 letters, digits, '_' or '-' (starting with a "
@@ -238,4 +248,17 @@ def _question(data, where: str) -> Question:
     if kind == "code" and not file.endswith(".py"):
         raise SpecError(f"{where}: file: a code question reads a .py file, got {file!r}")
     points = _number(data["points"], f"{where}: points", 0, MAX_POINTS)
-    return Question(name, kind, target, file, points)
+    return Question(name, kind, target, file, points, _regime_weights(data, kind, where))
+
+
+def _regime_weights(data: dict, kind: str, where: str) -> tuple[tuple[str, float], ...]:
+    if "regime_weights" not in data:
+        return ()
+    if kind != "code":
+        raise SpecError(f"{where}: regime_weights: only a code question has regimes")
+    from genverify.grading.code import check_weights
+
+    try:
+        return tuple(check_weights(data["regime_weights"]).items())
+    except ValueError as exc:
+        raise SpecError(f"{where}: regime_weights: {exc}") from None
