@@ -75,7 +75,9 @@ DOMAIN = Domain(
 def derivation(mean=ddim_mean, sigma2_of_eta=ddim_sigma2) -> Derivation:
     """The derivation; ``mean(σ², x_0)`` and ``sigma2_of_eta(η)`` let a test substitute a wrong
     DDIM mean or ``σ_t(η)``."""
-    slope = sp.diff(mean(sigma2), x_t)
+    # Unevaluated, so that the steps show what is substituted: evaluated, SymPy would cancel the
+    # terms at once and the step would read "√β̄_{t-1} x_0 = √β̄_{t-1} x_0".
+    slope = sp.Derivative(mean(sigma2), x_t)
     # In the noise ε = (x_t - √β̄_t x_0)/√(1-β̄_t) ~ N(0, 1), an affine bijection of x_t for fixed x_0,
     # the mean is √β̄_{t-1} x_0 + k ε with k = √(1-β̄_{t-1}-σ²): two square roots instead of five,
     # which keeps the algebra of the factorisation small.
@@ -87,7 +89,7 @@ def derivation(mean=ddim_mean, sigma2_of_eta=ddim_sigma2) -> Derivation:
                   + gaussian_logpdf(eps, k * centred / (1 - BAR_PREV), sigma2 / (1 - BAR_PREV)))
     sigma2_tilde = posterior_variance(t)
     steps = (
-        Step(Equal(mean(sigma2).subs(x_t, sp.sqrt(BAR) * x_0), sp.sqrt(BAR_PREV) * x_0),
+        Step(Equal(sp.Subs(mean(sigma2), x_t, sp.sqrt(BAR) * x_0), sp.sqrt(BAR_PREV) * x_0),
              "the mean is affine in x_t: at E x_t = √β̄_t x_0 the second term vanishes, so E x_{t-1} = √β̄_{t-1} x_0"),
         *chain(
             sigma2 + slope**2 * (1 - BAR),
@@ -98,7 +100,7 @@ def derivation(mean=ddim_mean, sigma2_of_eta=ddim_sigma2) -> Derivation:
              "log q(x_{t-1}|x_0) plus a Gaussian log-density in ε, which integrates to 1: "
              "x_{t-1} | x_0 ~ N(√β̄_{t-1} x_0, 1-β̄_{t-1})"),
         Step(All((("mean", Equal(mean(0), sp.sqrt(BAR_PREV) * x_0 + sp.sqrt(1 - BAR_PREV) * eps_hat)),
-                  ("variance", Equal(sp.diff(mean(0), x_t) ** 2 * (1 - BAR), 1 - BAR_PREV)))),
+                  ("variance", Equal(sp.Derivative(mean(0), x_t) ** 2 * (1 - BAR), 1 - BAR_PREV)))),
              "η = 0 (σ = 0): x_{t-1} = √β̄_{t-1} x̂_0 + √(1-β̄_{t-1}) ε̂ with ε̂ = (x_t - √β̄_t x_0)/√(1-β̄_t), "
              "deterministic, an affine map of x_t with mean √β̄_{t-1} x_0 and variance 1-β̄_{t-1}"),
         Step(Equal(sigma2_of_eta(1), sigma2_tilde),

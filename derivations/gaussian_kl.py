@@ -53,27 +53,28 @@ DOMAIN = Domain(
 def derivation(closed=KL_CLOSED, second_moment=sp.Integer(1)) -> Derivation:
     """The derivation; ``closed`` is the claimed closed form and ``second_moment`` the claimed
     ``E Z²`` (a test substitutes wrong ones)."""
-    # The log-ratio as c_0 + c_1 z + c_2 z², its coefficients read off by SymPy.
+    # The log-ratio as c_0 + c_1 z + c_2 z², its coefficients read off by SymPy.  Derivatives and
+    # substitutions stay unevaluated so that each step shows what it differentiates or substitutes.
     c_0, c_1, c_2 = (sp.expand(LOG_RATIO).coeff(z, k) for k in range(3))
     steps = (
         Step(Equal(LOG_RATIO, c_0 + c_1 * z + c_2 * z**2),
              "with X = μ_1 + σ_1 Z the log-ratio of the two densities is a quadratic in Z"),
-        Step(Equal(-sp.diff(PHI, z), z * PHI), "z φ(z) = -φ'(z), so ∫ z φ(z) dz = [-φ(z)] between ±∞"),
+        Step(Equal(-sp.Derivative(PHI, z), z * PHI), "z φ(z) = -φ'(z), so ∫ z φ(z) dz = [-φ(z)] between ±∞"),
         Step(All((("z → ∞", LimitIs(PHI, z, sp.oo, 0)), ("z → -∞", LimitIs(PHI, z, -sp.oo, 0)))),
              "φ(z) → 0 as z → ±∞: E Z = 0"),
-        Step(Equal(PHI - sp.diff(z * PHI, z), z**2 * PHI),
+        Step(Equal(PHI - sp.Derivative(z * PHI, z), z**2 * PHI),
              "z² φ(z) = φ(z) - (z φ(z))', so ∫ z² φ = ∫ φ - [z φ(z)] between ±∞"),
         Step(All((("z → ∞", LimitIs(z * PHI, z, sp.oo, 0)), ("z → -∞", LimitIs(z * PHI, z, -sp.oo, 0)))),
              "z φ(z) → 0 as z → ±∞: E Z² = ∫ φ = 1"),
         Step(Equal(c_0 + c_2 * second_moment, closed),
              "E[c_0 + c_1 Z + c_2 Z²] = c_0 + c_1 E Z + c_2 E Z² = c_0 + c_2 by linearity: the closed form"),
-        Step(Equal(GaussianKL(mu_1, mu_2, sigma_1**2, sigma_2**2).doit(), KL_CLOSED),
+        Step(Equal(GaussianKL(mu_1, mu_2, sigma_1**2, sigma_2**2), KL_CLOSED),
              "in variances, ½[log(v_2/v_1) + (v_1 + (μ_1-μ_2)²)/v_2 - 1]: the form the ELBO's terms use"),
         Step(Equal(KL_CLOSED, GIBBS.subs(rho, sigma_1**2 / sigma_2**2) / 2 + (mu_1 - mu_2) ** 2 / (2 * sigma_2**2)),
              "with ρ = σ_1²/σ_2²: a variance part ½(ρ - 1 - log ρ) plus a mean part (μ_1-μ_2)²/(2σ_2²) ≥ 0"),
         Step(ArgMax(GIBBS, rho, 1, (0, sp.oo), sense="min"),
              "ρ - 1 - log ρ is strictly convex on (0, ∞) and stationary only at ρ = 1 ..."),
-        Step(Equal(GIBBS.subs(rho, 1), 0), "... where it is 0: so KL ≥ 0, with equality iff σ_1 = σ_2 and μ_1 = μ_2"),
+        Step(Equal(sp.Subs(GIBBS, rho, 1), 0), "... where it is 0: so KL ≥ 0, with equality iff σ_1 = σ_2 and μ_1 = μ_2"),
     )
     return Derivation(
         claim=Equal(c_0 + c_2 * second_moment, closed),
