@@ -105,7 +105,9 @@ def graded(path: str, limits: Limits = LIMITS, **kwargs) -> dict:
 
 
 def assert_not_correct(report: dict) -> None:
-    assert report["verdict"] != "correct" and report["score"] == 0.0, report
+    # Partial credit (issue 12) may give a canary's fallback answer a regime it happens to get
+    # right (at t = 1 the posterior is x_0 with variance 0); a breach scores 1.
+    assert report["verdict"] != "correct" and report["score"] < 1.0, report
     assert report["sandbox"] == "bubblewrap+seccomp"
 
 
