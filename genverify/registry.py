@@ -129,6 +129,15 @@ RESULTS: tuple[Result, ...] = (
         "gradient as functions of x_t; the integrands of J_DSM and J_ESM at one x_t for any kernel values, "
         "conditional scores and model value s; integrating over x_t is argued, not checked"),
     Result.from_module(
+        "diffusion.probability_flow", "The probability-flow ODE and the reverse SDE keep the forward marginals", "—",
+        ("Song et al. 2021, Score-Based Generative Modeling through SDEs, eqs. 5, 6 and 13, App. D.1",
+         "Anderson 1982, Reverse-time diffusion equation models"),
+        "diffusion_probability_flow",
+        "one coordinate; Gaussian data under the VP SDE, p_t = N(m_t, v_t) with symbolic β(t) > 0, m_t, v_t > 0 "
+        "and the moment equations m' = -½βm, v' = β(1-v); the Fokker–Planck, continuity and reverse equations "
+        "at every (x, t); the moment equations (Itô) and uniqueness of the equations' solutions are argued, "
+        "not checked"),
+    Result.from_module(
         "diffusion.tweedie", "Tweedie's formula: x_0-, ε- and score-prediction, and Ho et al.'s ε-weight", "—",
         ("Efron 2011, Tweedie's Formula and Selection Bias, eq. 2.8",
          "Ho et al. 2020, Denoising Diffusion Probabilistic Models, eqs. 11, 12 and 14",

@@ -30,7 +30,7 @@ from dataclasses import dataclass, fields
 import numpy as np
 from scipy import integrate
 
-from . import ddim, diffusion, dirac_gan, dirac_gan_flow, dsm_identity, gan, gaussian_kl, gmm, samplers, tweedie
+from . import ddim, diffusion, dirac_gan, dirac_gan_flow, dsm_identity, gan, gaussian_kl, gmm, probability_flow, samplers, tweedie
 from .elbo import GaussianDiffusion, log_likelihood, negative_elbo_terms, negative_elbo_terms_mc
 # K and Outcome live in ``estimates`` so that a result's own numeric module can return an Outcome.
 from .estimates import K, Outcome
@@ -70,6 +70,10 @@ class Implementation:
     """``gamma -> (λ+, λ-)``, the Dirac-GAN Jacobian's eigenvalues at (0, 0) with R1 weight γ."""
     dsm_target: Callable
     """``(x_t, x_0, alpha_bar) -> ∇_{x_t} log q(x_t | x_0)``, denoising score matching's target."""
+    probability_flow_drift: Callable
+    """``(x, beta, score) -> f - ½g²·score``, the VP SDE's probability-flow ODE drift (f = -½βx, g² = β)."""
+    reverse_sde_drift: Callable
+    """``(x, beta, score) -> f - g²·score``, the VP SDE's reverse-SDE drift."""
     x0_from_score: Callable
     """``(x_t, t, score, schedule) -> E[x_0 | x_t]`` by Tweedie's formula."""
     eps_from_score: Callable
@@ -103,6 +107,8 @@ REFERENCE = Implementation(
     ring=gmm.ring,
     dirac_gan_eigenvalues=dirac_gan.equilibrium_eigenvalues,
     dsm_target=dsm_identity.dsm_target,
+    probability_flow_drift=probability_flow.probability_flow_drift,
+    reverse_sde_drift=probability_flow.reverse_sde_drift,
     x0_from_score=diffusion.x0_from_score,
     eps_from_score=diffusion.eps_from_score,
     x0_from_eps=diffusion.x0_from_eps,
@@ -529,6 +535,8 @@ CHECKS: tuple[CrossCheck, ...] = (
                dirac_gan_flow.SIMULATES, dirac_gan_flow.LABELS),
     CrossCheck("dsm_minus_esm", "diffusion.dsm", dsm_identity.dsm_minus_esm, ("dsm_target",),
                dsm_identity.SIMULATES, dsm_identity.LABELS),
+    CrossCheck("backward_marginals", "diffusion.probability_flow", probability_flow.backward_marginals,
+               ("probability_flow_drift", "reverse_sde_drift"), probability_flow.SIMULATES, probability_flow.LABELS),
     CrossCheck("tweedie_regression", "diffusion.tweedie", tweedie.tweedie_regression,
                ("x0_from_score", "eps_from_score", "x0_from_eps"), tweedie.TWEEDIE_SIMULATES, tweedie.TWEEDIE_LABELS),
     CrossCheck("eps_denoising_terms", "diffusion.tweedie", tweedie.eps_denoising_terms, ("eps_weight",),

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from genverify.numeric import diffusion, dsm_identity, gan, gmm
+from genverify.numeric import diffusion, dsm_identity, gan, gmm, probability_flow
 from genverify.numeric.crosschecks import REFERENCE, Implementation
 from genverify.numeric.samplers import SamplerResult, ddpm_sigma2
 from genverify.numeric.schedules import Schedule, as_schedule, check_t
@@ -271,6 +271,14 @@ MUTANTS: tuple[Mutant, ...] = (
             lambda x_t, x_0, ab: dsm_identity.dsm_target(x_t, x_0, ab) * math.sqrt(1.0 - ab)),
     _mutant("dsm_target_no_sqrt", "dsm_target", "-(x_t - x_0)/(1-ᾱ): the √ᾱ scaling of x_0 dropped",
             lambda x_t, x_0, ab: -(np.asarray(x_t) - np.asarray(x_0)) / (1.0 - ab)),
+    _mutant("probability_flow_full_g2", "probability_flow_drift", "f - g²∇log p: the reverse SDE's drift, no noise",
+            probability_flow.reverse_sde_drift),
+    _mutant("probability_flow_score_sign", "probability_flow_drift", "f + ½g²∇log p: score sign flipped",
+            lambda x, beta, score: probability_flow.probability_flow_drift(x, beta, -np.asarray(score))),
+    _mutant("reverse_sde_half_g2", "reverse_sde_drift", "f - ½g²∇log p: the PF-ODE's drift with noise added",
+            probability_flow.probability_flow_drift),
+    _mutant("reverse_sde_drift_no_half", "reverse_sde_drift", "-β(x + ∇log p): f = -βx, the ½ of f dropped",
+            lambda x, beta, score: -beta * (np.asarray(x) + np.asarray(score))),
 )
 
 
