@@ -11,8 +11,10 @@ import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from genverify.derivations import diffusion_probability_flow as pf_derivation
 from genverify.derivations import gan_dirac, score_matching_dsm
-from genverify.numeric import dirac_gan, dirac_gan_flow, dsm_identity
+from genverify.numeric import dirac_gan, dirac_gan_flow, dsm_identity, likelihood
+from genverify.numeric import probability_flow as pf
 from genverify.numeric.crosschecks import K
 
 
@@ -107,3 +109,52 @@ def test_dsm_check_passes_the_reference_and_rejects_a_wrong_target(seed):
         np.random.default_rng(seed), 2000)
     assert not scaled.passed(K)
 
+
+
+# --- diffusion.probability_flow -------------------------------------------------------------------
+
+
+def _pf_drifts():
+    """The PF-ODE and reverse-SDE drifts ``f - w g² s`` of the derivation (w = ½, 1), lambdified."""
+    beta, score = sp.symbols("beta score", real=True)
+    drift = pf_derivation.DRIFT.xreplace({pf_derivation.beta_t: beta})
+    return tuple(sp.lambdify((pf_derivation.x, beta, score), drift - w * beta * score, "numpy")
+                 for w in (sp.Rational(1, 2), 1))
+
+
+@given(x=bounded(-5, 5), beta=bounded(0.01, 20), score=bounded(-5, 5))
+def test_pf_drifts_are_the_derivations(x, beta, score):
+    flow, reverse = _pf_drifts()
+    assert pf.probability_flow_drift(x, beta, score) == pytest.approx(flow(x, beta, score), rel=1e-12, abs=1e-12)
+    assert pf.reverse_sde_drift(x, beta, score) == pytest.approx(reverse(x, beta, score), rel=1e-12, abs=1e-12)
+    # numeric.likelihood's PF-ODE drift is the same formula, with the mixture's exact score.
+    mixture = dsm_identity.DATA
+    sde = likelihood.VPSDE()
+    point = np.array([[x, -x]])
+    exact = mixture.noised(sde.alpha_bar(0.3)).score(point)
+    assert np.allclose(likelihood.pf_ode_drift(mixture, sde, point, 0.3),
+                       pf.probability_flow_drift(point, sde.beta(0.3), exact), rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("t", [0.0, 0.3, 1.0])
+def test_pf_marginal_solves_the_moment_equations(t):
+    # m' = -½βm and v' = β(1 - v), the derivation's domain definitions, by central differences.
+    h = 1e-6
+    (m_lo, v_lo), (m_hi, v_hi) = pf.marginal(t - h), pf.marginal(t + h)
+    mean, variance = pf.marginal(t)
+    beta = pf.SDE.beta(t)
+    assert (m_hi - m_lo) / (2 * h) == pytest.approx(-0.5 * beta * mean, rel=1e-6)
+    assert (v_hi - v_lo) / (2 * h) == pytest.approx(beta * (1 - variance), rel=1e-6)
+
+
+@settings(max_examples=3, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1))
+def test_pf_check_passes_the_reference_and_rejects_swapped_drifts(seed):
+    reference = types.SimpleNamespace(probability_flow_drift=pf.probability_flow_drift,
+                                      reverse_sde_drift=pf.reverse_sde_drift)
+    assert pf.backward_marginals(reference, np.random.default_rng(seed), 2000).passed(K)
+    swapped = types.SimpleNamespace(probability_flow_drift=pf.reverse_sde_drift,
+                                    reverse_sde_drift=pf.probability_flow_drift)
+    outcome = pf.backward_marginals(swapped, np.random.default_rng(seed), 2000)
+    # Both second moments are wrong at both times (the means are right: the drifts agree at the mean).
+    assert np.all(np.abs(outcome.z[1::2]) > K)
