@@ -99,6 +99,9 @@ def test_the_schedule_regimes_hold_what_their_names_say():
         return [case for regime, case in drawn if regime == name]
 
     assert all(len(c["betas"]) == 1 and c["t"] == 1 for c in cases("T = 1"))
+    assert all(len(c["betas"]) >= 2 and c["t"] == 1 for c in cases("t = 1 of longer schedules"))
+    later = [c for regime, c in drawn if regime not in (READABLE, "T = 1", "t = 1 of longer schedules")]
+    assert all(c["t"] >= 2 for c in later) and any(c["t"] == len(c["betas"]) for c in later)
     assert all(2 <= len(c["betas"]) <= 10 for c in cases("short schedules (T ≤ 10)"))
     assert all(len(c["betas"]) == 1000 for c in cases("T = 1000 linear") + cases("T = 1000 cosine"))
     assert all(50 <= len(c["betas"]) <= 500 for c in cases("linear, 50 ≤ T ≤ 500"))
@@ -119,8 +122,8 @@ def test_the_elbo_weight_starts_at_t_equal_2():
 
 def test_round_robin_takes_one_case_per_regime_in_turn():
     drawn = draw_cases(CODE_TARGETS[POSTERIOR], 0)
-    names = [name for name, _ in round_robin(drawn, 10)]
     regimes = [r.name for r in CODE_TARGETS[POSTERIOR].regimes]
+    names = [name for name, _ in round_robin(drawn, len(regimes) + 2)]
     assert names == regimes + regimes[:2]
 
 
@@ -135,3 +138,14 @@ def test_round_robin_takes_one_case_per_regime_in_turn():
 def test_the_score_is_the_weighted_fraction_of_regimes_passed(failed, weights, expected):
     regimes = [{"name": n, "cases": 5, "failed": f} for n, f in zip("abcd", failed)]
     assert score(regimes, weights) == expected
+
+
+@pytest.mark.parametrize("target", list(CODE_TARGETS))
+def test_the_reference_answers_every_case_of_ten_seeds(target):
+    """A reference that raises on a drawn case would stop a grading: every draw must be valid."""
+    contract = CODE_TARGETS[target]
+    for seed in range(10):
+        for regime, case in draw_cases(contract, seed):
+            outputs = contract.reference(case)
+            parts = outputs if len(contract.outputs) > 1 else (outputs,)
+            assert all(np.all(np.isfinite(np.asarray(p, dtype=np.float64))) for p in parts), (regime, case)

@@ -116,9 +116,13 @@ NAMED = [
     ("diffusion.posterior_mean_variance", "posterior_fixed_large.py",
      "σ² = β_t (fixed_large) for σ̃_t² (fixed_small)", set()),
     ("diffusion.posterior_mean_variance", "posterior_rescaled_linear.py",
-     "1000/T-rescaled linear schedule", {"T = 1", "T = 1000 linear"}),
+     "1000/T-rescaled linear schedule", {"T = 1", "t = 1 of longer schedules", "T = 1000 linear"}),
     ("diffusion.posterior_mean_variance", "posterior_float32.py", "float32 precision",
      {"readable", "T = 1"}),
+    ("diffusion.posterior_mean_variance", "posterior_t1_wraps.py", "t = 1 mishandled (β̄_0 = 1)",
+     None),
+    ("diffusion.posterior_mean_variance", "posterior_same_shape.py",
+     "fails only in the regime 'broadcast shapes'", None),
 ]
 
 
@@ -130,8 +134,9 @@ def test_a_submission_with_one_mistake_is_named_and_explained(target, name, mist
     explanation = {m.name: m.explanation for m in CODE_TARGETS[target].mistakes}.get(mistake)
     if explanation:
         assert report["feedback"].startswith(explanation)
-    assert {r["name"] for r in report["regimes"] if r["failed"] == 0} == passed
-    assert report["score"] == pytest.approx(len(passed) / len(report["regimes"]), abs=1e-6)
+    passing = {r["name"] for r in report["regimes"] if r["failed"] == 0}
+    assert passing == passed or passed is None
+    assert report["score"] == pytest.approx(len(passing) / len(report["regimes"]), abs=1e-6)
 
 
 @pytest.mark.parametrize(("target", "name"), [

@@ -41,7 +41,7 @@ def test_a_correct_submission_is_graded_correct(target, name):
     assert report["target"] == target and report["id"] == CODE_TARGETS[target].result_id
     assert report["method"] == "numeric" and report["counterexample"] is None
     assert report["regimes"] and all(r["failed"] == 0 for r in report["regimes"])
-    assert sum(r["cases"] for r in report["regimes"]) >= 50 and report["diagnosis"] == []
+    assert sum(r["cases"] for r in report["regimes"]) >= 40 and report["diagnosis"] == []
     json.dumps(report, allow_nan=False)
 
 
@@ -76,11 +76,12 @@ def test_a_wrong_or_hostile_submission_gets_a_clean_verdict(target, name, verdic
 
 
 def test_a_wrong_answer_gets_partial_credit_by_regime_and_a_readable_counterexample():
-    """No √ on β̄_{t-1} is right only where β̄_{t-1} = 1 (t = 1): the T = 1 regime passes."""
+    """No √ on β̄_{t-1} is right only where β̄_{t-1} = 1 (t = 1): the two t = 1 regimes pass."""
     report = grade(POSTERIOR, "wrong_posterior_no_sqrt.py")
     regimes = {r["name"]: r for r in report["regimes"]}
-    assert regimes["T = 1"]["failed"] == 0 and regimes["readable"]["failed"] > 0
-    assert report["score"] == 1 / len(regimes) and report["verdict"] == "incorrect"
+    passed = {name for name, r in regimes.items() if r["failed"] == 0}
+    assert passed == {"T = 1", "t = 1 of longer schedules"} and regimes["readable"]["failed"] > 0
+    assert report["score"] == round(2 / len(regimes), 6) and report["verdict"] == "incorrect"
     assert "the mean differs from the reference" in report["feedback"]
     example = report["counterexample"]
     assert set(example) == {"regime", "input", "expected", "actual"}
@@ -95,8 +96,8 @@ def test_a_wrong_answer_gets_partial_credit_by_regime_and_a_readable_counterexam
 def test_weights_change_the_score_not_the_verdict():
     weights = {"T = 1": 3.0, "readable": 0.0}
     report = grade(POSTERIOR, "wrong_posterior_no_sqrt.py", regime_weights=weights)
-    others = len(report["regimes"]) - 2
-    assert report["verdict"] == "incorrect" and report["score"] == round(3 / (3 + others), 6)
+    others = len(report["regimes"]) - 2  # each weighs 1; only "t = 1 of longer schedules" passes
+    assert report["verdict"] == "incorrect" and report["score"] == round(4 / (3 + others), 6)
     assert grade(POSTERIOR, "correct_posterior.py", regime_weights=weights)["score"] == 1.0
 
 

@@ -126,38 +126,66 @@ CaseMaker = Callable[[np.random.Generator, np.ndarray, int, str], Case]
 def schedule_regimes(make: CaseMaker, *, first_t: int = 1, broadcast: bool = True) -> tuple[Regime, ...]:
     """The regimes of a target whose inputs include ``t`` and ``betas`` (≈ 60 cases).
 
-    ``first_t`` is the smallest valid t (2 for a term that starts at t = 2; then the smallest
-    schedule regime is T = 2 instead of T = 1).  ``broadcast=False`` for targets without arrays.
+    ``first_t`` is the smallest valid t, 1 or 2 (2 for a term that starts at t = 2; then the
+    smallest schedule regime is T = 2 instead of T = 1).  ``broadcast=False`` for targets without arrays.
     """
 
-    def regime(name: str, count: int, schedule, kind: str = RANDOM) -> Regime:
+    # t = 1 (where β̄_0 = 1) is a regime of its own; elsewhere t starts at 2, so a mistake made
+    # only at t = 1 costs that regime's credit (and T = 1's), not every regime's.
+    later = 2 if first_t == 1 else first_t
+
+    def regime(name: str, count: int, schedule, kind: str = RANDOM, hint: str = "",
+               first: int = later, only_first: bool = False) -> Regime:
         def draw(rng: np.random.Generator) -> Case:
             betas, label = schedule(rng)
-            if len(betas) < first_t:
-                betas = np.concatenate([betas, betas[-1:].repeat(first_t - len(betas))])
-            t = draw_t(rng, len(betas), first_t)
+            t = first if only_first else draw_t(rng, len(betas), first)
             return {**make(rng, betas, t, kind), "schedule": label}
-        return Regime(name, count, draw)
+        return Regime(name, count, draw, hint)
+
+    def any_schedule(rng: np.random.Generator) -> tuple[np.ndarray, str]:
+        """A short, a T = 1000 linear or a T = 1000 cosine schedule."""
+        kind = int(rng.integers(3))
+        if kind == 0:
+            return short_betas(rng), "random, T ≤ 10"
+        if kind == 1:
+            return linear_schedule(1000).betas, "linear 1e-4..0.02, T = 1000"
+        return cosine_schedule(1000).betas, "cosine, T = 1000"
 
     def labelled(betas_of, label):
         return lambda rng: (betas_of(rng), label)
 
     smallest = f"T = {first_t}"
     regimes = [
-        regime(READABLE, 6, labelled(readable_betas, "round numbers"), ROUND),
-        regime(smallest, 6, labelled(lambda rng: rng.uniform(1e-4, 0.999, size=first_t), smallest)),
-        regime("short schedules (T ≤ 10)", 10, labelled(short_betas, "random, T ≤ 10")),
-        regime("T = 1000 linear", 8, labelled(lambda rng: linear_schedule(1000).betas,
+        regime(READABLE, 6, labelled(readable_betas, "round numbers"), ROUND, first=first_t),
+        regime(smallest, 6, labelled(lambda rng: rng.uniform(1e-4, 0.999, size=first_t), smallest),
+               hint=f"Only the shortest schedules (T = {first_t}) fail: the arrays have {first_t} "
+                    "element(s) there, so slicing or indexing from the end (betas[1:], "
+                    "alpha_bar[-2]) breaks.", first=first_t),
+    ]
+    if first_t == 1:
+        regimes.append(regime("t = 1 of longer schedules", 6, any_schedule, first=1, only_first=True,
+                              hint="Only t = 1 fails: there β̄_{t-1} = β̄_0 = 1, the empty product."))
+    regimes += [
+        regime("short schedules (T ≤ 10)", 8, labelled(short_betas, "random, T ≤ 10")),
+        regime("T = 1000 linear", 7, labelled(lambda rng: linear_schedule(1000).betas,
                                               "linear 1e-4..0.02, T = 1000")),
-        regime("linear, 50 ≤ T ≤ 500", 6, fewer_step_linear_betas),
-        regime("T = 1000 cosine", 8, labelled(lambda rng: cosine_schedule(1000).betas,
+        regime("linear, 50 ≤ T ≤ 500", 6, fewer_step_linear_betas,
+               hint="Only linear schedules with T < 1000 fail: use the betas passed in as given "
+                    "(no 1000/T rescaling, no schedule rebuilt from T)."),
+        regime("T = 1000 cosine", 7, labelled(lambda rng: cosine_schedule(1000).betas,
                                               "cosine, T = 1000")),
-        regime("extreme (β̄_t underflows, or β_t ≈ 1e-6)", 8, extreme_betas),
+        regime("extreme (β̄_t underflows, or β_t ≈ 1e-6)", 8, extreme_betas,
+               hint="Only extreme schedules fail: where β̄_t underflows to 0 nothing may divide by "
+                    "β̄_t, and where β_t ≈ 1e-6 the difference 1 - β̄_t must keep its precision "
+                    "(-expm1 of Σ log1p(-β_i))."),
     ]
     if broadcast:
         regimes.append(regime("broadcast shapes", 8,
                               labelled(lambda rng: 10.0 ** rng.uniform(-4.0, -0.5, size=int(rng.integers(2, 101))),
-                                       "random, T ≤ 100"), BROADCAST))
+                                       "random, T ≤ 100"), BROADCAST,
+                              hint="Only broadcast shapes fail: the array arguments need not have "
+                                   "one shape, only shapes that broadcast together as in NumPy's "
+                                   "own arithmetic."))
     return tuple(regimes)
 
 

@@ -175,7 +175,7 @@ def _grade(contract: CodeTarget, source: str, drawn: list[tuple[str, Case]], san
         return report("correct", f"{contract.function} agrees with the reference on {len(cases)} "
                                  f"inputs in {len(regimes)} regimes", regimes=regimes)
     evidence = Evidence(contract, cases, [as_outputs(contract, r) for r in references],
-                        [values(contract, r) for r in results], failed)
+                        [values(contract, r) for r in results], failed, [name for name, _ in drawn])
     mistake = diagnose(evidence)
     shown = _shown(drawn, failed, results)
     problem = problems[shown]

@@ -32,6 +32,9 @@ class Regime:
     count: int
     #: One case drawn from ``rng``; everything random comes from ``rng``.
     draw: Callable[[np.random.Generator], Case]
+    #: One sentence for a submission that fails in this regime alone and no mistake explains:
+    #: what is special about these inputs; ``""`` for none.
+    hint: str = ""
 
 
 @dataclass(frozen=True)

@@ -16,16 +16,19 @@ submission returned finite values.  Tried in order, first match wins:
    ``SNR(t) = β̄_t/(1-β̄_t)`` (the ε-prediction weight for the x_0-prediction weight: Ho et al.
    2020's ``L_simple`` drops ``β_t²/(2σ_t² α_t (1-ᾱ_t))``, which is ``1/SNR(t)`` times the x_0
    weight), ``2``, ``1/2``, ``-1``, or any other constant the failing cases agree on;
-5. float32: every value the submission returned is a float32 number and the failures agree with
-   the reference to a relative 1e-3.  Float32 is not a pass: the grading tolerance stays 1e-6,
-   the regimes float32 survives keep their credit, and the rest are lost with this explanation.
+5. float32: every value the submission returned is a float32 number and at least half of the
+   failures are within 1e-3 of the reference (relative to the output's largest magnitude).
+   Float32 is not a pass: the grading tolerance stays 1e-6, the regimes float32 survives keep
+   their credit, and the rest are lost with this explanation;
+6. where the failures follow an input pattern, not a formula: every failing case has t = 1
+   (β̄_0 = 1 mishandled), or all lie in one regime that has a :attr:`~.contract.Regime.hint`.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -35,8 +38,10 @@ from genverify.numeric.schedules import Schedule
 from .compare import RTOL, agree, as_outputs
 from .contract import Case, CodeTarget
 
-#: Float32 agreement: its rounding (6e-8 per operation) grows to ~1e-5 over a 1000-step product
-#: and to ~1e-4 in 1 - β̄_t at β ≈ 1e-4; the floor absorbs values float32 flushes to 0.
+#: Float32 agreement, relative to an output's largest magnitude: float32's rounding (6e-8 per
+#: operation) grows to ~1e-5 over a 1000-step product and to ~1e-3 in 1 - β̄_t at β ≈ 1e-4.  At
+#: β ≈ 1e-6 float32 cannot hold 1 - β_t at all (errors of several %), so only most failures,
+#: not all, need to be this close; the floor absorbs values float32 flushes to 0.
 FLOAT32_RTOL = 1e-3
 FLOAT32_ATOL = 1e-30
 
@@ -59,6 +64,8 @@ class Evidence:
     #: The submission's outputs per case; ``None`` where it raised or sent something malformed.
     got: list[list[np.ndarray] | None]
     failed: list[bool]
+    #: The regime name of each case (empty: not known).
+    regimes: list[str] = field(default_factory=list)
 
 
 Predictor = Callable[[Case], object]
@@ -66,6 +73,8 @@ Predictor = Callable[[Case], object]
 
 def diagnose(evidence: Evidence) -> Diagnosis | None:
     """The first catalogued or recognised mistake that explains every failure, if any."""
+    if not any(evidence.failed):
+        return None
     for name, explanation, predict in _candidates(evidence):
         if _explains(evidence, predict):
             return Diagnosis(name, explanation)
@@ -77,10 +86,15 @@ def diagnose(evidence: Evidence) -> Diagnosis | None:
                          "reference's on every failing input: a constant factor is missing or extra.")
     if _float32(evidence):
         return Diagnosis("float32 precision",
-                         "Your values agree with the reference only to float32 precision (about 1e-7 "
-                         "per operation, more after a 1000-step product): compute in float64 "
+                         "Every value you returned is a float32 number and most failures are within "
+                         "float32's rounding (about 1e-7 per operation, more after a 1000-step "
+                         "product, and 1 - β_t is lost for β_t near 1e-6): compute in float64 "
                          "(np.float64, torch.float64); the tolerance is a relative 1e-6.")
-    return None
+    if _only_at_t_1(evidence):
+        return Diagnosis("t = 1 mishandled (β̄_0 = 1)",
+                         "Every failure has t = 1, where β̄_{t-1} = β̄_0 = 1 (the empty product): "
+                         "code that reads β̄_{t-1} as alpha_bar[t-2] gets alpha_bar[-1] = β̄_T there.")
+    return _only_regime(evidence)
 
 
 def _label(target: CodeTarget, output: int) -> str:
@@ -164,7 +178,9 @@ def _predict(target: CodeTarget, predict: Predictor, case: Case) -> list[np.ndar
     try:
         with np.errstate(all="ignore"):
             outputs = as_outputs(target, predict(case))
-    except (ValueError, IndexError, ZeroDivisionError, FloatingPointError, TypeError):
+    # A mistaken formula may be undefined anywhere (an index past T, 1/0, a shape): there it
+    # predicts nothing, and a diagnosis is never worth losing the verdict over.
+    except Exception:  # noqa: BLE001
         return None
     if len(outputs) != len(target.outputs) or not all(np.all(np.isfinite(o)) for o in outputs):
         return None
@@ -229,13 +245,43 @@ def _constant_ratio(evidence: Evidence) -> tuple[int, float] | None:
 
 
 def _float32(evidence: Evidence) -> bool:
+    """Every value returned is a float32 number, and most failures are within float32's reach."""
     returned = [g for g in evidence.got if g is not None]
-    if not returned or not any(f and g is not None for f, g in zip(evidence.failed, evidence.got)):
+    failing = [(e, g) for e, g, f in zip(evidence.expected, evidence.got, evidence.failed)
+               if f and g is not None]
+    if not failing:
         return False
     for outputs in returned:
         for value in outputs:
             if not np.array_equal(value.astype(np.float32).astype(np.float64), value):
                 return False
-    return all(agree(evidence.target, expected, got, rtol=FLOAT32_RTOL, atol=FLOAT32_ATOL)
-               for expected, got, failed in zip(evidence.expected, evidence.got, evidence.failed)
-               if failed and got is not None)
+    close = sum(all(_near(w, g) for w, g in zip(expected, got)) for expected, got in failing)
+    return 2 * close >= len(failing)
+
+
+def _near(want: np.ndarray, got: np.ndarray) -> bool:
+    """Within FLOAT32_RTOL of the output's own scale (its largest magnitude)."""
+    try:
+        error = np.abs(got - want)
+    except ValueError:
+        return False
+    return bool(np.all(error <= FLOAT32_RTOL * np.max(np.abs(want), initial=0.0) + FLOAT32_ATOL))
+
+
+def _only_at_t_1(evidence: Evidence) -> bool:
+    """Every failing case has t = 1 and some case with t > 1 passes."""
+    if "t" not in evidence.target.arguments:
+        return False
+    times = [(case.get("t"), failed) for case, failed in zip(evidence.cases, evidence.failed)]
+    return (all(t == 1 for t, failed in times if failed)
+            and any(not failed and isinstance(t, int) and t > 1 for t, failed in times))
+
+
+def _only_regime(evidence: Evidence) -> Diagnosis | None:
+    """The hint of the one regime every failure lies in, when another regime passes."""
+    failing = {name for name, failed in zip(evidence.regimes, evidence.failed) if failed}
+    if len(failing) != 1 or set(evidence.regimes) == failing:
+        return None
+    (name,) = failing
+    hint = next((r.hint for r in evidence.target.regimes if r.name == name), "")
+    return Diagnosis(f"fails only in the regime {name!r}", hint) if hint else None
