@@ -15,8 +15,9 @@ with DDPM's loss serves every σ.  With ``c = √(1-β̄_{t-1}-σ²)/√(1-β̄_
    q(x_{t-1}|x_0) · N(x_t; m, v)`` with ``m = √β̄_t x_0 + c(1-β̄_t)/(1-β̄_{t-1})·(x_{t-1} -
    √β̄_{t-1} x_0)`` and ``v = σ²(1-β̄_t)/(1-β̄_{t-1})``; integrating over ``x_t`` leaves
    ``q(x_{t-1}|x_0)`` (exact Gaussian log-densities, so x_{t-1} is Gaussian, not only its moments);
-4. η = 0 (``σ = 0``): ``x_{t-1} = √β̄_{t-1} x̂_0 + √(1-β̄_{t-1}) ε̂`` is deterministic given
-   ``x_t`` and ``x_0``, an affine map of a Gaussian with the moments of 1 and 2;
+4. the sampler's update ``√β̄_{t-1} x̂_0 + √(1-β̄_{t-1}-σ²) ε̂`` (eq. 12, ``x̂_0`` from ``ε̂``) is that
+   mean; η = 0 (``σ = 0``) makes it deterministic, an affine map of a Gaussian with the moments of
+   1 and 2;
 5. η = 1: ``σ_t(1)² = (1-β̄_{t-1})/(1-β̄_t) · (1-β̄_t/β̄_{t-1}) = σ̃_t²``, admissible
    (``σ̃_t² < 1-β̄_{t-1}``), and then ``q_σ(x_{t-1}|x_t,x_0)`` has DDPM's posterior mean ``μ̃_t``.
 
@@ -82,7 +83,7 @@ def derivation(mean=ddim_mean, sigma2_of_eta=ddim_sigma2) -> Derivation:
     # the mean is √β̄_{t-1} x_0 + k ε with k = √(1-β̄_{t-1}-σ²): two square roots instead of five,
     # which keeps the algebra of the factorisation small.
     k = sp.sqrt(1 - BAR_PREV - sigma2)
-    eps_hat = (x_t - sp.sqrt(BAR) * x_0) / sp.sqrt(1 - BAR)
+    x0_hat = (x_t - sp.sqrt(1 - BAR) * eps) / sp.sqrt(BAR)
     centred = x_prev - sp.sqrt(BAR_PREV) * x_0
     joint = gaussian_logpdf(eps, 0, 1) + gaussian_logpdf(x_prev, mean(sigma2).subs(x_t, x_of_eps), sigma2)
     factorised = (gaussian_logpdf(x_prev, sp.sqrt(BAR_PREV) * x_0, 1 - BAR_PREV)
@@ -99,24 +100,33 @@ def derivation(mean=ddim_mean, sigma2_of_eta=ddim_sigma2) -> Derivation:
              "σ² > 0, writing x_t = √β̄_t x_0 + √(1-β̄_t) ε: the joint log-density of (ε, x_{t-1}) given x_0 is "
              "log q(x_{t-1}|x_0) plus a Gaussian log-density in ε, which integrates to 1: "
              "x_{t-1} | x_0 ~ N(√β̄_{t-1} x_0, 1-β̄_{t-1})"),
-        Step(All((("mean", Equal(mean(0), sp.sqrt(BAR_PREV) * x_0 + sp.sqrt(1 - BAR_PREV) * eps_hat)),
-                  ("variance", Equal(sp.Derivative(mean(0), x_t) ** 2 * (1 - BAR), 1 - BAR_PREV)))),
-             "η = 0 (σ = 0): x_{t-1} = √β̄_{t-1} x̂_0 + √(1-β̄_{t-1}) ε̂ with ε̂ = (x_t - √β̄_t x_0)/√(1-β̄_t), "
-             "deterministic, an affine map of x_t with mean √β̄_{t-1} x_0 and variance 1-β̄_{t-1}"),
+        Step(Equal(sp.sqrt(BAR_PREV) * x0_hat + sp.sqrt(1 - BAR_PREV - sigma2) * eps, sp.Subs(mean(sigma2), x_0, x0_hat)),
+             "the sampler's update √β̄_{t-1} x̂_0 + √(1-β̄_{t-1}-σ²) ε (DDIM eq. 12, without its noise σz) is q_σ's "
+             "mean when x̂_0 = (x_t - √(1-β̄_t) ε)/√β̄_t is the x_0 that the noise ε came from"),
+        Step(Equal(sp.Derivative(mean(0), x_t) ** 2 * (1 - BAR), 1 - BAR_PREV),
+             "η = 0 (σ = 0): x_{t-1} is a deterministic affine map of x_t, with the mean of step 1 and variance "
+             "1-β̄_{t-1}"),
         Step(Equal(sigma2_of_eta(1), sigma2_tilde),
              "η = 1: (1-β̄_{t-1})/(1-β̄_t) · (1-β̄_t/β̄_{t-1}) with 1-β̄_t/β̄_{t-1} = β_t is DDPM's σ̃_t²"),
         Step(Less(sigma2_of_eta(eta), 1 - BAR_PREV),
              "0 < η ≤ 1 gives an admissible variance, σ_t(η)² < 1-β̄_{t-1}"),
-        Step(Equal(mean(sigma2_tilde), MU_TILDE),
-             "with σ² = σ̃_t² the DDIM mean is DDPM's posterior mean μ̃_t: η = 1 is DDPM's posterior"),
+        *chain(
+            mean(sigma2_tilde),
+            (sp.sqrt(BAR) / sp.sqrt(BAR_PREV) * (1 - BAR_PREV) / (1 - BAR) * x_t + sp.sqrt(BAR_PREV) * beta(t) / (1 - BAR) * x_0,
+             "with σ² = σ̃_t², 1-β̄_{t-1}-σ̃_t² = (1-β̄_{t-1})² β̄_t/(β̄_{t-1}(1-β̄_t)): collect x_t and x_0"),
+            (MU_TILDE, "√β̄_t/√β̄_{t-1} = √(1-β_t): DDPM's posterior mean μ̃_t, so η = 1 is DDPM's posterior"),
+        ),
     )
     return Derivation(
         claim=All((
             ("mean", steps[0].relation),
             ("variance", steps[1].relation),
             ("Gaussian for σ² > 0", steps[2].relation),
-            ("η = 0", steps[3].relation),
-            ("η = 1", steps[4].relation),
+            ("the sampler's update", steps[3].relation),
+            ("η = 0", steps[4].relation),
+            ("η = 1", steps[5].relation),
+            ("η = 1: the mean, collected", steps[7].relation),
+            ("η = 1: the mean is μ̃_t", steps[8].relation),
         )),
         statement="if x_t ~ N(√β̄_t x_0, 1-β̄_t) and x_{t-1} | x_t, x_0 ~ q_σ = N(√β̄_{t-1} x_0 + "
                   "√(1-β̄_{t-1}-σ²)(x_t - √β̄_t x_0)/√(1-β̄_t), σ²), then x_{t-1} | x_0 ~ N(√β̄_{t-1} x_0, 1-β̄_{t-1}) "
