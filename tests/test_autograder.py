@@ -13,11 +13,13 @@ a hostile submission must score what the same function scores without the attack
 from __future__ import annotations
 
 import base64
+import importlib.util
 import json
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -91,6 +93,29 @@ def validator(platform: str) -> jsonschema.Draft202012Validator:
     schema = json.loads((SCHEMAS / f"{platform}-results.schema.json").read_text(encoding="utf-8"))
     jsonschema.Draft202012Validator.check_schema(schema)
     return jsonschema.Draft202012Validator(schema)
+
+
+@pytest.fixture(scope="module")
+def submission_python(tmp_path_factory) -> str:
+    """The submissions' environment as the bundles make it: a venv with the grader's NumPy and
+    no genverify (copied in, no network), standing in for /opt/genverify-submissions."""
+    root = tmp_path_factory.mktemp("submissions") / "venv"
+    base = os.path.realpath(getattr(sys, "_base_executable", "") or sys.executable)
+    subprocess.run([base, "-m", "venv", "--without-pip", str(root)], check=True)
+    python = root / "bin" / "python"
+    site = Path(subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
+                               check=True, capture_output=True, text=True).stdout.strip())
+    numpy = Path(importlib.util.find_spec("numpy").origin).parent
+    for directory in (numpy, numpy.with_name("numpy.libs")):
+        if directory.is_dir():
+            shutil.copytree(directory, site / directory.name, symlinks=True)
+    return str(python)
+
+
+@pytest.fixture(autouse=True)
+def submission_environment(monkeypatch, submission_python):
+    """Every grading here, in process or through an entrypoint, runs submissions on it."""
+    monkeypatch.setenv("GENVERIFY_SUBMISSION_PYTHON", submission_python)
 
 
 @pytest.fixture(scope="module")
@@ -316,6 +341,7 @@ def test_gradescope_in_container_mode_says_so_in_every_code_result(tmp_path, whe
     results = gradescope_results(gradescope_tree(tmp_path, bundle, CORRECT))
     code = by_name(results)["posterior_code"]
     assert code["score"] == 3.0 and code["extra_data"]["isolation"] == "container"
+    assert code["extra_data"]["environment"]["python"] == os.environ["GENVERIFY_SUBMISSION_PYTHON"]
     assert "WITHOUT a sandbox" in code["output"] and "only isolation" in results["output"]
     assert results["extra_data"]["sandbox"] == "container"
 
@@ -336,6 +362,47 @@ def test_without_a_sandbox_nothing_is_graded_and_no_results_are_left(platform, t
     assert main(["autograder", "run", platform]) == 2
     out, err = capsys.readouterr()
     assert err.count("\n") == 1 and 'settings.sandbox = "bubblewrap"' in err and "container" in err, err
+    assert not (root / "results" / "results.json").exists()
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="the child runs as nobody only when the grader is root")
+def test_in_container_mode_a_root_only_grader_keeps_the_reference_out_of_reach(tmp_path):
+    """What setup.sh and the Dockerfile do (chmod 700 on the grader's venv) is what stops a
+    submission that puts the grader's packages on sys.path: the same attack on a readable copy
+    scores full marks."""
+    from genverify.autograder.grader import grade_question
+
+    (question,) = parse_spec({**SPEC, "questions": SPEC["questions"][2:]}).questions
+    settings = parse_spec({**SPEC, "settings": {"sandbox": "container"}}).settings
+    grader = Path(tempfile.mkdtemp(prefix="genverify-grader-"))
+    try:
+        site = grader / "site"
+        shutil.copytree(ROOT / "genverify", site / "genverify", ignore=shutil.ignore_patterns("__pycache__"))
+        shutil.copytree(ROOT / "numeric", site / "genverify" / "numeric", dirs_exist_ok=True,
+                        ignore=shutil.ignore_patterns("__pycache__"))
+        put(tmp_path, {"posterior.py": f"import sys\nimport numpy as np\nsys.path.insert(0, {str(site)!r})\n"
+                                       "try:\n    from genverify.numeric.diffusion import posterior_mean_variance"
+                                       " as REFERENCE\nexcept ImportError:\n    REFERENCE = None\n" + FALLBACK})
+        scores = {}
+        for mode in (0o700, 0o755):
+            grader.chmod(mode)
+            scores[mode] = grade_question(question, settings, tmp_path,
+                                          python=os.environ["GENVERIFY_SUBMISSION_PYTHON"])["points"]
+    finally:
+        grader.chmod(0o700)
+        shutil.rmtree(grader)
+    assert scores[0o700] < 3.0 and scores[0o755] == 3.0, scores
+
+
+def test_without_the_submissions_environment_nothing_is_graded(tmp_path, wheel, monkeypatch, capsys):
+    bundle = build("gradescope", tmp_path, wheel, {**SPEC, "questions": SPEC["questions"][2:]})
+    root = gradescope_tree(tmp_path, bundle, CORRECT)
+    monkeypatch.setenv("GENVERIFY_AUTOGRADER_ROOT", str(root))
+    monkeypatch.setenv("GENVERIFY_SUBMISSION_PYTHON", str(tmp_path / "no-such-python"))
+    capsys.readouterr()
+    assert main(["autograder", "run", "gradescope"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "the submissions' environment" in err, err
     assert not (root / "results" / "results.json").exists()
 
 

@@ -14,11 +14,15 @@ from pathlib import Path
 
 from genverify.grading.formats import safe
 
-#: Where the grader lives inside the platform's container (setup.sh and the Dockerfile make it).
+#: Where the grader lives inside the platform's container (setup.sh and the Dockerfile make it,
+#: readable by root only: the reference is in it).
 VENV = "/opt/genverify"
+#: The environment submissions run on (grade-code's course environment): NumPy, no genverify.
+SUBMISSION_VENV = "/opt/genverify-submissions"
 #: The environment variables an entrypoint honours, so tests can run it on a simulated tree.
 ROOT_VARIABLE = "GENVERIFY_AUTOGRADER_ROOT"
 PYTHON_VARIABLE = "GENVERIFY_PYTHON"
+SUBMISSION_VARIABLE = "GENVERIFY_SUBMISSION_PYTHON"
 #: The platforms' own cap (PrairieLearn: 1 MB); a report longer than this is cut.
 OUTPUT_CHARS = 20_000
 
@@ -47,16 +51,26 @@ def entrypoint(comment: str, platform: str, default_root: str) -> str:
     """A shell script that runs ``genverify autograder run PLATFORM`` with the bundle's grader.
 
     ``python -I``: the working directory (the platform's tree, submissions included) never
-    lands on ``sys.path``, and no ``PYTHON*`` variable changes what is imported.
+    lands on ``sys.path``, and no ``PYTHON*`` variable changes what is imported.  Submitted code
+    runs on the interpreter of :data:`SUBMISSION_VENV` (``${SUBMISSION_VARIABLE}``; empty: the
+    grader's own, NumPy only).
     """
     return (f"#!/usr/bin/env bash\n{comment}"
-            f"# {ROOT_VARIABLE} (default {default_root}) and {PYTHON_VARIABLE} (default\n"
-            f"# {VENV}/bin/python) move it elsewhere: genverify's tests run it on a simulated tree.\n"
+            f"# {ROOT_VARIABLE} (default {default_root}), {PYTHON_VARIABLE} (default\n"
+            f"# {VENV}/bin/python) and {SUBMISSION_VARIABLE} (default\n"
+            f"# {SUBMISSION_VENV}/bin/python) move it elsewhere: genverify's tests run it on a\n"
+            f"# simulated tree.\n"
+            f'export {SUBMISSION_VARIABLE}="${{{SUBMISSION_VARIABLE}-{SUBMISSION_VENV}/bin/python}}"\n'
             f'exec "${{{PYTHON_VARIABLE}:-{VENV}/bin/python}}" -I -m genverify autograder run {platform}\n')
 
 
 def root(default: str) -> Path:
     return Path(os.environ.get(ROOT_VARIABLE) or default)
+
+
+def submission_python() -> str | None:
+    """The interpreter submitted code runs on, as the entrypoint set it (``None``: the grader's)."""
+    return os.environ.get(SUBMISSION_VARIABLE) or None
 
 
 def clear(results: Path) -> None:

@@ -44,15 +44,20 @@ def isolation_of(question: Question, settings: Settings) -> str:
     return settings.sandbox if question.kind == "code" else "none"
 
 
-def grade_question(question: Question, settings: Settings, submission: Path) -> dict:
-    """The graded question: the grade object (``grade``), points earned and its isolation."""
+def grade_question(question: Question, settings: Settings, submission: Path, *,
+                   python: str | None = None) -> dict:
+    """The graded question: the grade object (``grade``), points earned and its isolation.
+
+    ``python``: the interpreter whose packages submitted code may import (grade-code's course
+    environment; ``None``: the grader's own, NumPy only).
+    """
     isolation = isolation_of(question, settings)
     content = read_submission(submission, question.file,
                               CODE_BYTES if question.kind == "code" else TEXT_BYTES)
     if isinstance(content, str):
         grade = _unreadable(question, content)
     elif question.kind == "code":
-        grade = _grade_code(question, settings, content)
+        grade = _grade_code(question, settings, content, python)
     else:
         try:
             answer = content.decode("utf-8-sig")
@@ -114,8 +119,8 @@ def _grade_text(question: Question, settings: Settings, answer: str) -> dict:
     return grade_steps(question.target, answer, timeout=settings.timeout)
 
 
-def _grade_code(question: Question, settings: Settings, source: bytes) -> dict:
-    from genverify.grading.code import Limits, SandboxUnavailable, grade_code
+def _grade_code(question: Question, settings: Settings, source: bytes, python: str | None) -> dict:
+    from genverify.grading.code import CourseEnvironmentError, Limits, SandboxUnavailable, grade_code
 
     limits = settings.code_limits
     limits = dataclasses.replace(Limits(), seconds=limits.seconds, cpu_seconds=limits.cpu_seconds,
@@ -125,9 +130,11 @@ def _grade_code(question: Question, settings: Settings, source: bytes) -> dict:
         copy = Path(private) / question.file
         copy.write_bytes(source)
         try:
-            return grade_code(question.target, str(copy), limits=limits,
+            return grade_code(question.target, str(copy), limits=limits, python=python,
                               sandboxed=settings.sandbox == "bubblewrap",
                               regime_weights=dict(question.regime_weights) or None)
+        except CourseEnvironmentError as exc:
+            raise GradingUnavailable(f"no submission graded: the submissions' environment: {exc}") from None
         except SandboxUnavailable as exc:
             raise GradingUnavailable(
                 f'no submission graded: settings.sandbox = "bubblewrap" but {exc} '

@@ -20,7 +20,8 @@ from pathlib import Path
 
 from genverify import __version__
 
-from .bundle import VENV, clear, cut, entrypoint, prepare, root, write, write_results
+from .bundle import (SUBMISSION_VENV, VENV, clear, cut, entrypoint, prepare, root, submission_python,
+                     write, write_results)
 from .grader import ISOLATION, grade_question
 from .spec import Assignment, load_spec, to_json
 from .wheel import build_wheel, check_wheel
@@ -30,7 +31,8 @@ DEFAULT_ROOT = "/autograder"
 
 
 def setup_script(wheel: str) -> str:
-    """``setup.sh``: Python 3.11 or newer, libseccomp for the sandbox, genverify from the bundle.
+    """``setup.sh``: Python 3.11 or newer, libseccomp for the sandbox, genverify from the bundle,
+    and the submissions' own environment.
 
     genverify itself comes from the wheel in the bundle (this version, offline); its
     dependencies (NumPy, SciPy, SymPy, ...) come from PyPI while Gradescope builds the image.
@@ -50,6 +52,12 @@ if ! python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
 fi
 "$python" -m venv {VENV}
 {VENV}/bin/pip install /autograder/source/{wheel}
+# Submitted code runs on its own environment: the grader's NumPy, no genverify.  With
+# sandbox = "container" it runs as nobody, so the grader's venv and this bundle, which hold the
+# reference, are made readable by root only.
+"$python" -m venv {SUBMISSION_VENV}
+{SUBMISSION_VENV}/bin/pip install "numpy==$({VENV}/bin/python -c 'import numpy; print(numpy.__version__)')"
+chmod 700 {VENV} /autograder/source
 {VENV}/bin/genverify --version
 """
 
@@ -85,7 +93,8 @@ def run() -> dict:
     results = base / "results" / "results.json"
     clear(results)
     assignment = load_spec(str(base / "source" / SPEC_NAME))
-    graded = [grade_question(q, assignment.settings, base / "submission") for q in assignment.questions]
+    graded = [grade_question(q, assignment.settings, base / "submission", python=submission_python())
+              for q in assignment.questions]
     document = results_document(assignment, graded)
     write_results(results, document)
     return document
@@ -102,7 +111,8 @@ def results_document(assignment: Assignment, graded: list[dict]) -> dict:
             "status": "passed" if grade["verdict"] == "correct" else "failed",
             "output": cut(item["report"]), "output_format": "text", "visibility": settings.visibility,
             "extra_data": {"verdict": grade["verdict"], "target": question.target,
-                           "diagnosis": list(grade.get("diagnosis") or []), "isolation": item["isolation"]}})
+                           "diagnosis": list(grade.get("diagnosis") or []), "isolation": item["isolation"],
+                           "environment": grade.get("environment")}})
     score = round(sum(item["points"] for item in graded), 6)
     lines = [f"{assignment.title}: {score:g} of {assignment.max_points:g} points (genverify {__version__})"]
     lines += [f"{item['question'].name}: {item['grade']['verdict']}, {item['points']:g} of "

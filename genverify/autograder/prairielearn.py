@@ -31,7 +31,8 @@ from pathlib import Path
 
 from genverify import __version__
 
-from .bundle import VENV, clear, cut, entrypoint, prepare, root, write, write_results
+from .bundle import (SUBMISSION_VENV, VENV, clear, cut, entrypoint, prepare, root, submission_python,
+                     write, write_results)
 from .grader import ISOLATION, grade_question
 from .spec import Assignment, SpecError, load_spec, to_json
 from .wheel import build_wheel, check_wheel
@@ -54,9 +55,15 @@ RUN apt-get update \\
     && apt-get install -y --no-install-recommends libseccomp2 \\
     && rm -rf /var/lib/apt/lists/*
 COPY {wheel} /tmp/{wheel}
+# Submitted code runs on its own environment (the grader's NumPy, no genverify); with
+# sandbox = "container" it runs as nobody, so the grader's venv (the reference) is root-only.
 RUN python -m venv {VENV} \\
     && {VENV}/bin/pip install --no-cache-dir /tmp/{wheel} \\
-    && rm /tmp/{wheel}
+    && rm /tmp/{wheel} \\
+    && python -m venv {SUBMISSION_VENV} \\
+    && {SUBMISSION_VENV}/bin/pip install --no-cache-dir \\
+        "numpy==$({VENV}/bin/python -c 'import numpy; print(numpy.__version__)')" \\
+    && chmod 700 {VENV}
 COPY genverify-prairielearn {ENTRYPOINT}
 RUN chmod 755 {ENTRYPOINT}
 """
@@ -140,7 +147,7 @@ def run() -> dict:
             # A custom element may deliver the file in data.json only (the docs' `_files`).
             student = Path(scratch)
             (student / question.file).write_bytes(uploaded)
-        item = grade_question(question, assignment.settings, student)
+        item = grade_question(question, assignment.settings, student, python=submission_python())
     document = results_document(question, item)
     write_results(results, document)
     return document
@@ -178,7 +185,8 @@ def results_document(question, item: dict) -> dict:
     document = {"gradable": gradable, "score": item["fraction"] if gradable else 0.0,
                 "message": grade["feedback"], "output": report, "tests": [test],
                 "genverify": {"version": __version__, "verdict": grade["verdict"],
-                              "isolation": item["isolation"], "isolation_text": ISOLATION[item["isolation"]]}}
+                              "isolation": item["isolation"], "isolation_text": ISOLATION[item["isolation"]],
+                              "environment": grade.get("environment")}}
     if not gradable:
         document["format_errors"] = [grade["feedback"]]
     return document
