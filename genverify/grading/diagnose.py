@@ -72,7 +72,7 @@ Predictor = Callable[[Case], object]
 
 
 def diagnose(evidence: Evidence) -> Diagnosis | None:
-    """The first catalogued or recognised mistake that explains every failure, if any."""
+    """The first catalogued mistake, or failure pattern, that explains the failures; ``None`` if none."""
     if not any(evidence.failed):
         return None
     for name, explanation, predict in _candidates(evidence):
