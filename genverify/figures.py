@@ -56,9 +56,10 @@ def _frame_id(t: int) -> str:
 
 
 _DDPM_CAPTION = (f"Ancestral DDPM sampling (Ho et al. 2020, Alg. 2) of {diffusion.DDPM_PARTICLES} particles from "
-                 "N(0, I) with the exact score of the 8-Gaussian ring, linear schedule, T = 1000; all frames share axis "
-                 "limits and one run.  Frames are chosen by signal-to-noise ratio SNR(t) = ᾱ_t/(1 − ᾱ_t) (here $snr), "
-                 "not by equal steps: with the linear schedule the first ~600 reverse steps change little.")
+                 "N(0, I) with the exact score of the 8-Gaussian ring, linear schedule, T = 1000; all frames share "
+                 "axis limits and one run.  Frames are chosen by signal-to-noise ratio SNR(t) = ᾱ_t/(1 − ᾱ_t) "
+                 "(here $snr), not by equal steps: with the linear schedule the first ~600 reverse steps change "
+                 "little.")
 _DDPM_SEE = ("At this frame $hq of the particles lie within 3 standard deviations of a ring mode and $modes of 8 modes "
              "are covered (VEEGAN's metric, ≥ 20 particles); their mean distance from the origin is $radius "
              "(the ring's radius is 2; for N(0, I) it is 1.25).")

@@ -148,7 +148,8 @@ def trajectories(rng: np.random.Generator) -> Drawing:
 def noise_schedules(rng: np.random.Generator) -> Drawing:
     fig, (ax,) = new(width=6.0)
     t = np.arange(1, T + 1)
-    for name, schedule in (("linear (Ho et al. 2020)", SCHEDULE), ("cosine (Nichol & Dhariwal 2021)", cosine_schedule(T))):
+    for name, schedule in (("linear (Ho et al. 2020)", SCHEDULE),
+                           ("cosine (Nichol & Dhariwal 2021)", cosine_schedule(T))):
         ax.plot(t, schedule.one_minus_alpha_bars, lw=2, label=name)
     ax.set_xlabel("diffusion step $t$")
     ax.set_ylabel(r"$1 - \bar\beta_t$ (variance of $q(x_t \mid x_0)$)")
@@ -251,8 +252,8 @@ def inpainting(rng: np.random.Generator) -> Drawing:
     right.set_ylabel("density")
     right.set_title("posterior marginal of $x_2$", fontsize=10)
     right.legend(fontsize=8)
-    fig.suptitle(rf"Inpainting with $\nabla_x \log p(x \mid x_{{known}}) = s(x) - 2\lambda\,(x - x_{{known}}) \odot M$, "
-                 rf"$\lambda = {INPAINT_LAMBDA:g}$")
+    fig.suptitle(rf"Inpainting with $\nabla_x \log p(x \mid x_{{known}}) = s(x) - 2\lambda\,(x - x_{{known}}) \odot M$,"
+                 rf" $\lambda = {INPAINT_LAMBDA:g}$")
     nearest, _ = nearest_mode(samples, prior)
     top = np.argsort(w)[::-1][:2]
     shares = ", ".join(f"({round(prior.means[k, 0])}, {round(prior.means[k, 1])}): {np.mean(nearest == k):.0%} "

@@ -48,6 +48,99 @@ def plain(expr) -> str:
     return PlainPrinter().doprint(expr)
 
 
+def _is_variable(expr) -> bool:
+    """Whether ``expr`` involves a random variable or a network output (``x_0``, ``x_t``,
+    ``x̂_θ``): conventional notation writes those after their coefficients."""
+    return any(s.name.startswith(("x", "x̂")) for s in expr.free_symbols)
+
+
+def _primitive(add: sp.Expr) -> tuple[sp.Expr, sp.Expr]:
+    """``(c, p)`` with ``add = c·p`` and ``c`` the integer content of its terms (1 when none)."""
+    content, rest = add.primitive()
+    if content.is_Integer and content > 1:
+        return content, rest
+    return sp.S.One, add
+
+
+class ConventionalLatexPrinter(LatexPrinter):
+    """SymPy's LaTeX written the way a textbook writes it: positive terms first
+    (``x_{t-1} - \\sqrt{\\bar\\beta_{t-1}} x_0``, not ``-x_0 \\sqrt{…} + x_{t-1}``), coefficients before
+    the variables they multiply, and a common integer factor taken out of a sum
+    (``2(1 - \\bar\\beta_{t-1})``, not ``2 - 2\\bar\\beta_{t-1}``).  Only the printing changes; the
+    expression checked by the engine is the same object."""
+
+    def _print_Add(self, expr, order=None):
+        content, rest = _primitive(expr)
+        if content != 1:
+            return rf"{self._print(content)} \left({self._print_Add(rest, order)}\right)"
+        terms = self._as_ordered_terms(expr, order=order)
+        # Stable: SymPy's order within the positive and within the negative terms.
+        terms = [t for t in terms if not t.could_extract_minus_sign()] + \
+                [t for t in terms if t.could_extract_minus_sign()]
+        tex = ""
+        for i, term in enumerate(terms):
+            if term.could_extract_minus_sign():
+                tex += " - " if i else "- "
+                term = -term
+            elif i:
+                tex += " + "
+            term_tex = self._print(term)
+            if self._needs_add_brackets(term):
+                term_tex = rf"\left({term_tex}\right)"
+            tex += term_tex
+        return tex
+
+    def _print_Mul(self, expr):
+        if not isinstance(expr, sp.Mul) or not expr.is_commutative:
+            return super()._print_Mul(expr)
+        coeff, factors = expr.as_coeff_mul()
+        sign = ""
+        if coeff.is_negative:
+            sign, coeff = "- ", -coeff
+        numer, denom = [], []
+        for factor in factors:
+            base, exp = factor.as_base_exp()
+            if exp.is_Rational and exp.is_negative:
+                denom.append(base if exp == -1 else sp.Pow(base, -exp))
+            else:
+                numer.append(factor)
+        numer_coeff, denom_coeff = sp.S(coeff.p) if coeff.is_Rational else coeff, \
+            sp.S(coeff.q) if coeff.is_Rational else sp.S.One
+        numer, pulled = self._pull_contents(numer)
+        numer_coeff *= pulled
+        denom, pulled = self._pull_contents(denom)
+        denom_coeff *= pulled
+        top = self._product(numer_coeff, numer)
+        if not denom and denom_coeff == 1:
+            return sign + top
+        return sign + rf"\frac{{{top}}}{{{self._product(denom_coeff, denom)}}}"
+
+    @staticmethod
+    def _pull_contents(factors: list) -> tuple[list, sp.Expr]:
+        """The factors with each sum's integer content moved into one numeric factor."""
+        out, pulled = [], sp.S.One
+        for factor in factors:
+            base, exp = factor.as_base_exp()
+            if base.is_Add and exp.is_Integer and exp > 0:
+                content, rest = _primitive(base)
+                pulled *= content**exp
+                factor = rest if exp == 1 else sp.Pow(rest, exp, evaluate=False)
+            out.append(factor)
+        return out, pulled
+
+    def _product(self, coeff: sp.Expr, factors: list) -> str:
+        # Numbers, then parameters, then variables; sums in parentheses.
+        ordered = sorted(factors, key=lambda f: (_is_variable(f), f.is_Add))
+        parts = [] if coeff == 1 and ordered else [self._print(coeff)]
+        alone = len(parts) + len(ordered) == 1
+        for factor in ordered:
+            tex = self._print(factor)
+            if not alone and (factor.is_Add or (factor.is_Mul and factor.could_extract_minus_sign())):
+                tex = rf"\left({tex}\right)"
+            parts.append(tex)
+        return " ".join(parts)
+
+
 def latex(expr) -> str:
     names = {}
     for s in sp.sympify(expr).free_symbols:
@@ -56,7 +149,7 @@ def latex(expr) -> str:
         elif " " in s.name:
             # Descriptive names such as "log q(x_1|x_0) [T=3]" stay words, not run-together italics.
             names[s] = r"\text{" + s.name + "}"
-    return LatexPrinter({"symbol_names": names}).doprint(expr)
+    return ConventionalLatexPrinter({"symbol_names": names}).doprint(expr)
 
 
 def relation(rel: Relation, fmt=plain) -> str:

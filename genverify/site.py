@@ -13,23 +13,21 @@ import datetime as _dt
 import re
 import shutil
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 import markdown
-import numpy as np
 from jinja2 import Environment, PackageLoader, select_autoescape
-from latex2mathml.converter import convert as _latex_to_mathml
 from markupsafe import Markup, escape
 from tqdm import tqdm
 
-from genverify.derivations.engine import PROVED, REFUTED, Derivation, Equal, Report
+from genverify.derivations.engine import PROVED, REFUTED, Report
 from genverify.numeric.crosschecks import K, PROFILES
 from genverify import __version__
 from genverify.grading.audit import run_audit
 from genverify.checking import check_results
 from genverify.registry import RESULTS, Result
-from genverify.render import assumptions, claim_parts, latex, plain, relation
+from genverify.pages import (CheckTable, checked_steps, claim_math, crosscheck_table, domain_summary, exercise, math,
+                             readable_steps, refute)
 
 #: Monte Carlo profile of the cross-check tables (the one ``genverify check`` runs by default).
 PROFILE = "default"
@@ -40,99 +38,7 @@ STATUS_PROVED, STATUS_CROSSCHECKED, STATUS_FAILING = "proved", "cross-checked", 
 _GRADING_GUIDE = Path(__file__).resolve().parent.parent / "docs" / "grading.md"
 
 
-def math(tex: str, fallback: str, display: bool = False) -> Markup:
-    """``tex`` as MathML, or ``fallback`` (plain text) when the converter fails or leaves a LaTeX
-    command behind (latex2mathml passes unknown commands through as ``<mi>\\cmd</mi>``)."""
-    try:
-        mathml = _latex_to_mathml(tex, display="block" if display else "inline")
-    except Exception:  # the converter raises assorted types on input it does not know
-        mathml = None
-    if mathml is None or "\\" in mathml:
-        tag = "div" if display else "span"
-        return Markup(f'<{tag} class="math-fallback">{escape(fallback)}</{tag}>')
-    return Markup(mathml)
-
-
-# Text that ``render.assumptions`` writes around its formulas, made LaTeX (``{0, 1}`` would
-# otherwise be read as a group and lose its braces).
-_ASSUMPTION_TEXT = ((" ∈ {0, 1}", r" \in \{0, 1\}"), (" real", r" \ \text{real}"), (":=", r"\coloneqq "),
-                    (" integer, checked on ", r" \ \text{integer, checked on }"), ("..", r"\ldots "))
-
-
-def _assumption_latex(line: str) -> str:
-    for text, tex in _ASSUMPTION_TEXT:
-        line = line.replace(text, tex)
-    return line
-
-
-@dataclass
-class _Check:
-    name: str
-    passed: bool
-    max_abs_z: float
-    n: int
-    rows: list[dict]
-
-
-def _format(value: float) -> str:
-    return f"{value:.6g}"
-
-
-def _crosscheck(check_, outcome) -> _Check:
-    z = np.atleast_1d(np.asarray(outcome.z, dtype=float))
-    shape = z.shape
-    columns = [np.broadcast_to(np.asarray(v, dtype=float), shape).ravel()
-               for v in (outcome.estimate, outcome.se, outcome.expected)]
-    rows = [{"estimate": _format(e), "se": f"{s:.3g}", "expected": _format(x), "z": f"{zz:+.2f}",
-             "ok": bool(abs(zz) <= K)} for e, s, x, zz in zip(*columns, z.ravel())]
-    return _Check(check_.name, outcome.passed(K), outcome.max_abs_z, outcome.n, rows)
-
-
-def _relation_math(rel, display: bool = True) -> Markup:
-    return math(relation(rel, latex), relation(rel, plain), display)
-
-
-def _claim_math(rel) -> list[tuple[str, Markup]]:
-    """The formal claim as ``(label, MathML)`` per conjunct: one display formula each, so a long
-    conjunction does not run off the page as one line."""
-    return [(label, math(tex, text, display=True))
-            for (label, tex), (_, text) in zip(claim_parts(rel, latex), claim_parts(rel, plain))]
-
-
-def _steps(derivation: Derivation, report: Report) -> list[dict]:
-    out = []
-    for i, (step, step_report) in enumerate(zip(derivation.steps, report.steps), start=1):
-        rel = step.relation
-        if step.chained and isinstance(rel, Equal):
-            formula = math("= " + latex(rel.rhs), "= " + plain(rel.rhs), display=True)
-        else:
-            formula = _relation_math(rel)
-        out.append({"number": i, "formula": formula, "why": step.why, "verdict": step_report.verdict,
-                    "seconds": step_report.seconds})
-    return out
-
-
-def _refute(mutant: Derivation, proved: Derivation, rng: np.random.Generator) -> dict:
-    """Check a broken variant with the engine until something in it is refuted.
-
-    A variant changes one or two relations of a proved derivation; relations it shares with
-    that derivation (on the same domain) are already proved there, so only the changed ones
-    are checked: refuting one of them is what makes the variant wrong."""
-    same_domain = mutant.domain == proved.domain
-    known = [s.relation for s in proved.steps] + [proved.claim] if same_domain else []
-    candidates = [(f"step {i}", s.relation) for i, s in enumerate(mutant.steps, start=1)]
-    candidates.append(("claim", mutant.claim))
-    for where, rel in candidates:
-        if any(rel == k for k in known):
-            continue
-        verdict = rel.check(mutant.domain, rng)
-        if verdict.status == REFUTED:
-            return {"refuted": True, "where": where, "formula": _relation_math(rel, display=False),
-                    "verdict": verdict}
-    return {"refuted": False, "where": None, "formula": None, "verdict": None}
-
-
-def _status(report: Report, checks: list[_Check]) -> str:
+def _status(report: Report, checks: list[CheckTable]) -> str:
     if report.status == REFUTED or not all(c.passed for c in checks):
         return STATUS_FAILING
     return STATUS_PROVED if report.status == PROVED else STATUS_CROSSCHECKED
@@ -140,23 +46,26 @@ def _status(report: Report, checks: list[_Check]) -> str:
 
 def _result_page(result: Result, report: Report, proof_rng, outcomes, audit_rows) -> dict:
     derivation = report.derivation
-    checks = [_crosscheck(c, o) for c, o in outcomes]
-    mutants = [{"name": name, **_refute(m, derivation, proof_rng)} for name, m in result.mutants().items()]
-    domain = derivation.domain
+    checks = [crosscheck_table(c, o) for c, o in outcomes]
+    exercises = [exercise(name, m, refute(m, derivation, proof_rng)) for name, m in result.mutants().items()]
+    steps, numbers = readable_steps(derivation)
+    # Records from before the field existed (or built elsewhere) have no display claim.
+    display_claim = getattr(derivation, "display_claim", "")
     return {
         "result": result,
         "page": f"results/{result.id}.html",
         "statement": derivation.statement,
+        "display_claim": math(display_claim, derivation.statement, display=True) if display_claim else None,
         "scope": getattr(result, "scope", ""),
-        "claim": _claim_math(derivation.claim),
-        "hypotheses": domain.hypotheses,
-        "assumptions": [math(_assumption_latex(t), p) for t, p in zip(assumptions(domain, latex),
-                                                                      assumptions(domain, plain))],
-        "steps": _steps(derivation, report),
+        "claim": claim_math(derivation.claim),
+        "hypotheses": derivation.domain.hypotheses,
+        "domain": domain_summary(derivation.domain),
+        "steps": steps,
+        "checked_steps": checked_steps(derivation, report, numbers),
         "claim_verdict": report.claim,
         "report": report,
         "checks": checks,
-        "mutants": mutants,
+        "mutants": exercises,
         "status": _status(report, checks),
         "audit": [row for row in audit_rows if row["section"] == result.section],
         "figures": [],
@@ -260,8 +169,9 @@ def build_site(out_dir, seed: int = 0, with_figures: bool = True, progress: bool
         (out / name).write_text(html, encoding="utf-8")
 
     write("index.html", "index.html", "", figures=figures)
-    for page in pages:
-        write(page["page"], "result.html", "../", page=page)
+    for i, page in enumerate(pages):
+        write(page["page"], "result.html", "../", page=page, previous=pages[i - 1] if i else None,
+              next=pages[i + 1] if i + 1 < len(pages) else None)
     write("figures.html", "figures.html", "", figures=figures)
     write("notation.html", "notation.html", "",
           rows=[(math(tex, text, display=False), text, note) for tex, text, note in NOTATION])

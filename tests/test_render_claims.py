@@ -15,7 +15,7 @@ import sympy as sp
 from genverify.cli import main
 from genverify.derivations.engine import All, Equal, Less
 from genverify.registry import BY_ID
-from genverify.render import claim_lines, claim_parts, claim_summary
+from genverify.render import claim_lines, claim_parts, claim_summary, latex
 
 x, y = sp.symbols("x y", positive=True)
 NESTED = All((("outer", All((("first", Equal(x + x, 2 * x)), ("second", Less(0, x))))), ("last", Less(x, x + y))))
@@ -90,3 +90,23 @@ def test_check_table_and_json_carry_the_formal_claim(capsys):
     assert doc["status"] == "proved"
     assert [(p["label"], p["formula"]) for p in doc["formal_claim"]] == claim_parts(claim)
     assert doc["statement"] and doc["scope"] == BY_ID[result_id].scope
+
+
+# --- conventional notation ----------------------------------------------------------------------
+
+b = sp.Symbol("b", positive=True)
+x_0, x_1 = sp.symbols("x_0 x_1", real=True)
+
+
+@pytest.mark.parametrize("expr, expected", [
+    # The example: positive term first, coefficient before the variable, 2 taken out of 2 - 2b.
+    (-(x_1 - sp.sqrt(b) * x_0) ** 2 / (2 - 2 * b),
+     r"- \frac{\left(x_{1} - \sqrt{b} x_{0}\right)^{2}}{2 \left(1 - b\right)}"),
+    (-x_0 * sp.sqrt(b) + x_1, r"x_{1} - \sqrt{b} x_{0}"),
+    (2 * x_1 - 2 * x_0, r"2 \left(x_{1} - x_{0}\right)"),
+    ((1 - b) / b, r"\frac{1 - b}{b}"),
+    (-b / 2, r"- \frac{b}{2}"),
+])
+def test_latex_is_written_as_a_textbook_writes_it(expr, expected):
+    assert latex(expr) == expected
+
