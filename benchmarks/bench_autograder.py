@@ -3,7 +3,9 @@
 Builds a Gradescope bundle and a PrairieLearn set-up from one spec (a symbolic answer, a
 derivation and a code question), then runs each bundle's own entrypoint (``run_autograder``,
 ``genverify-prairielearn``) on a simulated tree holding correct answers, with this venv's
-genverify: interpreter start, imports, grading and writing ``results.json`` all count.  Runs are
+genverify, and submitted code on a NumPy-only venv as in a bundle (``GENVERIFY_SUBMISSION_PYTHON``;
+its probe is paid once per code question): interpreter start, imports, grading and writing
+``results.json`` all count.  Runs are
 interleaved so that load on the machine hits every row alike; the table gives the median and
 the largest of the runs (with 20 runs, the largest is the p95 at best: quote it as the worst).
 
@@ -13,6 +15,7 @@ the largest of the runs (with 20 runs, the largest is the p95 at best: quote it 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import shutil
@@ -52,6 +55,20 @@ def timed(script: Path, root: Path) -> float:
     return elapsed
 
 
+def numpy_venv(folder: Path) -> str:
+    """A venv holding the grader's NumPy and nothing else (copied in, no network)."""
+    subprocess.run([os.path.realpath(getattr(sys, "_base_executable", "") or sys.executable), "-m", "venv",
+                    "--without-pip", str(folder)], check=True)
+    python = folder / "bin" / "python"
+    site = Path(subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
+                               check=True, capture_output=True, text=True).stdout.strip())
+    numpy = Path(importlib.util.find_spec("numpy").origin).parent
+    for directory in (numpy, numpy.with_name("numpy.libs")):
+        if directory.is_dir():
+            shutil.copytree(directory, site / directory.name, symlinks=True)
+    return str(python)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=10)
@@ -60,6 +77,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as scratch:
         base = Path(scratch)
         wheel = build_wheel(base)
+        os.environ["GENVERIFY_SUBMISSION_PYTHON"] = numpy_venv(base / "submissions")
         gradescope.build(assignment, base / "gs", wheel)
         prairielearn.build(assignment, base / "pl", wheel)
         rows = {}
