@@ -77,7 +77,12 @@ def derivation(closed=KL_CLOSED, second_moment=sp.Integer(1)) -> Derivation:
         Step(Equal(sp.Subs(GIBBS, rho, 1), 0), "... where it is 0: so KL ≥ 0, with equality iff σ_1 = σ_2 and μ_1 = μ_2"),
     )
     return Derivation(
-        claim=Equal(c_0 + c_2 * second_moment, closed),
+        claim=All((
+            ("the expectation of the log-ratio", steps[5].relation),
+            ("a variance part and a mean part", steps[7].relation),
+            ("the variance part's unique minimiser", steps[8].relation),
+            ("its minimum", steps[9].relation),
+        )),
         statement="KL(N(μ_1, σ_1²) ‖ N(μ_2, σ_2²)) = log(σ_2/σ_1) + (σ_1² + (μ_1-μ_2)²)/(2σ_2²) - 1/2 "
                   "for all real μ_1, μ_2 and σ_1, σ_2 > 0 (one coordinate), with E Z = 0 and E Z² = 1 checked "
                   "from φ; it is ≥ 0, and 0 only at μ_1 = μ_2, σ_1 = σ_2",
