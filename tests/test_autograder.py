@@ -180,6 +180,22 @@ def test_regime_weights_reach_the_code_grader(tmp_path):
         parse_spec({**SPEC, "questions": [{**code, "regime_weights": {"T = 1": -1}}]})
 
 
+@pytest.mark.parametrize("make, expected", [
+    (lambda path: path.write_bytes(b"x" * (64 * 1024 + 1)), "larger than 65536 bytes"),
+    (lambda path: os.mkfifo(path), "not a regular file"),
+    (lambda path: path.mkdir(), "not a regular file"),
+    (lambda path: path.symlink_to(path.with_name("elsewhere.tex")), "symbolic link"),
+])
+def test_an_upload_that_is_not_a_plain_small_file_is_not_read(make, expected, tmp_path):
+    from genverify.autograder.grader import grade_question
+
+    assignment = parse_spec({**SPEC, "questions": SPEC["questions"][:1]})
+    make(tmp_path / "mean.tex")
+    item = grade_question(assignment.questions[0], assignment.settings, tmp_path)
+    assert item["grade"]["verdict"] == "invalid" and item["points"] == 0.0
+    assert expected in item["grade"]["feedback"]
+
+
 BAD_SPECS = {
     "unknown top-level key": ({**SPEC, "extra": 1}, "unknown key 'extra'"),
     "no questions": ({"title": "x"}, "missing questions"),

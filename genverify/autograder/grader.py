@@ -25,8 +25,8 @@ from .spec import Question, Settings
 
 #: An answer or a derivation longer than this is not something a student typed.
 TEXT_BYTES = 64 * 1024
-#: ``grade_code`` refuses larger submissions itself; one byte more is enough to see that.
-CODE_BYTES = 256 * 1024 + 1
+#: grade-code's own cap (``Limits.source_bytes``).
+CODE_BYTES = 256 * 1024
 ISOLATION = {
     "none": "none needed: the answer is parsed, never run",
     "bubblewrap": "the submitted code ran in grade-code's bubblewrap + seccomp sandbox",
@@ -36,7 +36,8 @@ ISOLATION = {
 
 
 class GradingUnavailable(Exception):
-    """No submission can be graded here as the spec asks (the sandbox cannot be built)."""
+    """No submission can be graded here as the spec asks (no sandbox, or no usable environment
+    for submitted code)."""
 
 
 def isolation_of(question: Question, settings: Settings) -> str:
@@ -71,8 +72,9 @@ def grade_question(question: Question, settings: Settings, submission: Path, *,
             "points": round(fraction * question.points, 6), "isolation": isolation, "report": report}
 
 
-def read_submission(folder: Path, name: str, cap: int) -> bytes | str:
-    """The bytes of ``folder/name``, or a sentence saying why the file cannot be graded."""
+def read_submission(folder: Path, name: str, limit: int) -> bytes | str:
+    """The bytes of ``folder/name`` (at most ``limit``), or a sentence saying why they cannot be
+    graded."""
     path = folder / name
     try:
         # O_NONBLOCK: a FIFO in the upload must not hang the grader; O_NOFOLLOW: no links.
@@ -83,12 +85,13 @@ def read_submission(folder: Path, name: str, cap: int) -> bytes | str:
         if exc.errno == errno.ELOOP:
             return f"{name} is a symbolic link; upload the file itself"
         return f"cannot read {name}: {exc.strerror}"
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        return f"{name} is not a regular file"
     with os.fdopen(fd, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-            return f"{name} is not a regular file"
-        data = handle.read(cap)
-    if len(data) >= cap:
-        return f"{name} is larger than {cap - 1} bytes"
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        return f"{name} is larger than {limit} bytes"
     return data
 
 
