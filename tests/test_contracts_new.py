@@ -270,8 +270,11 @@ MISTAKEN = [
     ("gan.generator_loss_nonsaturating", "gan_losses_swapped.py", "saturating for non-saturating"),
     ("gan.generator_loss_nonsaturating", "gan_losses_sign.py", "sign"),
     ("gan.generator_loss_nonsaturating", "gan_losses_sum.py", "sum for mean"),
-    *((target, "gan_losses_logits.py", "probabilities treated as logits") for target in (
-        "gan.discriminator_loss", "gan.generator_loss_saturating", "gan.generator_loss_nonsaturating")),
+    *((target, submission, mistake)
+      for submission, mistake in (("gan_losses_logits.py", "probabilities treated as logits"),
+                                  ("gan_losses_clipped.py", "outputs clipped to [1e-7, 1 - 1e-7]"))
+      for target in ("gan.discriminator_loss", "gan.generator_loss_saturating",
+                     "gan.generator_loss_nonsaturating")),
 ]
 
 
@@ -290,12 +293,19 @@ def test_a_mistaken_submission_is_incorrect_and_its_mistake_named(target, name, 
     assert report["feedback"].startswith(explanation)
 
 
-def test_a_mixture_score_without_log_sum_exp_loses_only_the_far_regime():
+def test_a_mixture_score_without_log_sum_exp_loses_only_where_exp_underflows():
     report = graded("diffusion.gmm_score", SUBMISSIONS / "gmm_score_naive_exp.py")
     lost = [r["name"] for r in report["regimes"] if r["failed"]]
     assert report["verdict"] == "incorrect" and lost == [
-        "far from every mode (exp underflows without log-sum-exp)"], report
-    assert "not finite" in report["feedback"] and 0.8 < report["score"] < 0.9
+        "far from every mode (exp underflows without log-sum-exp)",
+        "high dimension (256 ≤ D ≤ 784)"], report
+    assert "not finite" in report["feedback"] and report["score"] == pytest.approx(5 / 7)
+
+
+def test_a_failure_in_high_dimensions_alone_gets_that_regimes_hint():
+    report = graded("diffusion.gmm_score", SUBMISSIONS / "gmm_score_normaliser_outside_log.py")
+    assert report["verdict"] == "incorrect" and report["score"] == pytest.approx(6 / 7), report
+    assert report["feedback"].startswith("Only high dimensions fail: (2π s_k²)^(-D/2)")
 
 
 def test_a_strided_ddim_mistake_keeps_the_regimes_where_t_prev_is_t_minus_1():

@@ -51,27 +51,32 @@ def _shape(rng: np.random.Generator, regime: str) -> tuple[int, ...]:
     return (int(rng.integers(2, 65)),)
 
 
-#: (regime, count, kind of d_real, kind of d_fake): D's outputs readable, one sample per batch
-#: (mean = sum), a typical batch, close to 0 and 1, D winning (real ≈ 1, fake ≈ 0: where the
+_EXTREME = ("Only D outputs close to 0 or 1 fail: take log(d) and log(1 - d) of the values "
+            "as given, without clipping them or adding an ε inside the log.")
+
+#: (regime, count, kind of d_real, kind of d_fake, hint): D's outputs readable, one sample per
+#: batch (mean = sum), a typical batch, close to 0 and 1, D winning (real ≈ 1, fake ≈ 0: where the
 #: saturating loss is flat), and batches of other shapes (each averaged over all its elements).
 _REGIMES = (
-    (READABLE, 6, READABLE, READABLE),
-    ("one sample", 4, "uniform", "uniform"),
-    ("typical batch", 8, "uniform", "uniform"),
-    ("near 0 and 1", 10, "near 0 and 1", "near 0 and 1"),
-    ("D wins (D(x) ≈ 1, D(G(z)) ≈ 0)", 8, "saturated real", "saturated fake"),
-    ("batch shapes", 8, "uniform", "uniform"),
+    (READABLE, 6, READABLE, READABLE, ""),
+    ("one sample", 4, "uniform", "uniform", ""),
+    ("typical batch", 8, "uniform", "uniform", ""),
+    ("near 0 and 1", 10, "near 0 and 1", "near 0 and 1", _EXTREME),
+    ("D wins (D(x) ≈ 1, D(G(z)) ≈ 0)", 8, "saturated real", "saturated fake", _EXTREME),
+    ("batch shapes", 8, "uniform", "uniform",
+     "Only batches of other shapes fail: average each batch over all its elements, whatever its "
+     "shape; d_real and d_fake may differ in size."),
 )
 
 
 def _regimes(arguments: tuple[str, ...]) -> tuple[Regime, ...]:
-    def regime(name: str, count: int, kinds: dict[str, str]) -> Regime:
+    def regime(name: str, count: int, kinds: dict[str, str], hint: str) -> Regime:
         def draw(rng: np.random.Generator) -> Case:
             return {arg: _outputs(rng, kinds[arg], _shape(rng, name)) for arg in arguments}
-        return Regime(name, count, draw)
+        return Regime(name, count, draw, hint)
 
-    return tuple(regime(name, count, {"d_real": real, "d_fake": fake})
-                 for name, count, real, fake in _REGIMES)
+    return tuple(regime(name, count, {"d_real": real, "d_fake": fake}, hint)
+                 for name, count, real, fake, hint in _REGIMES)
 
 
 def _mean(values: np.ndarray) -> float:
@@ -85,8 +90,16 @@ def _sum(values: np.ndarray) -> float:
 _LOGITS = ("d_real and d_fake are D's outputs, probabilities in (0, 1): the loss was computed "
            "as if they were logits (BCE-with-logits on probabilities), so σ was applied twice.")
 
+_CLIPPED = ("D's outputs were clipped to [1e-7, 1 - 1e-7] (as Keras's binary_crossentropy does) "
+            "before the logs; the contract takes log d and log(1 - d) of the values as given, "
+            "which are never exactly 0 or 1.")
+
 _SUM = ("The loss averages over the batch (mean), so it does not grow with the batch size; "
         "summing multiplies it by the number of samples.")
+
+
+def _clipped(d: np.ndarray) -> np.ndarray:
+    return np.clip(d, 1e-7, 1 - 1e-7)
 
 
 def _discriminator(case: Case, reduce=_mean, *, sign: float = 1.0, swapped: bool = False) -> float:
@@ -126,6 +139,8 @@ DISCRIMINATOR_LOSS = CodeTarget(
                 lambda c: _discriminator(c, swapped=True)),
         Mistake("probabilities treated as logits", _LOGITS,
                 lambda c: gan.discriminator_loss(c["d_real"], c["d_fake"])[0]),
+        Mistake("outputs clipped to [1e-7, 1 - 1e-7]", _CLIPPED,
+                lambda c: _discriminator({k: _clipped(v) for k, v in c.items()})),
     ),
     example='''import numpy as np
 
@@ -162,6 +177,8 @@ GENERATOR_LOSS_SATURATING = CodeTarget(
         Mistake("sum for mean", _SUM, lambda c: _sum(np.log1p(-c["d_fake"]))),
         Mistake("probabilities treated as logits", _LOGITS,
                 lambda c: gan.generator_loss_saturating(c["d_fake"])[0]),
+        Mistake("outputs clipped to [1e-7, 1 - 1e-7]", _CLIPPED,
+                lambda c: _mean(np.log1p(-_clipped(c["d_fake"])))),
     ),
     example='''import numpy as np
 
@@ -193,6 +210,8 @@ GENERATOR_LOSS_NONSATURATING = CodeTarget(
         Mistake("sum for mean", _SUM, lambda c: -_sum(np.log(c["d_fake"]))),
         Mistake("probabilities treated as logits", _LOGITS,
                 lambda c: gan.generator_loss_nonsaturating(c["d_fake"])[0]),
+        Mistake("outputs clipped to [1e-7, 1 - 1e-7]", _CLIPPED,
+                lambda c: -_mean(np.log(_clipped(c["d_fake"])))),
     ),
     example='''import numpy as np
 

@@ -70,8 +70,10 @@ def _batch_shapes(rng: np.random.Generator) -> Case:
 
 
 def _high_dimension(rng: np.random.Generator) -> Case:
-    mixture = _mixture(rng, int(rng.integers(2, 5)), int(rng.integers(32, 129)), (-1.0, 0.5), 0.5)
-    return _points(rng, mixture, (2,), 1.0)
+    """Flattened images (D = 256 to 784) with variances from 0.01 to 10: (2π s_k²)^(-D/2) leaves
+    float64's range (it is 10^±300 at D ≈ 500), only its logarithm is usable."""
+    D = int(rng.choice([256, 512, 784]))
+    return _points(rng, _mixture(rng, int(rng.integers(2, 5)), D, (-2.0, 1.0), 0.5), (2,), 1.0)
 
 
 def _score(case: Case, *, weights=None, variances=None) -> np.ndarray:
@@ -116,9 +118,16 @@ GMM_SCORE = CodeTarget(
         Regime("one component", 4, _one_component),
         Regime("random mixtures", 10, _random),
         Regime("unequal variances, D ≤ 8", 8, _unequal_variances),
-        Regime("far from every mode (exp underflows without log-sum-exp)", 8, _far),
-        Regime("batch shapes", 6, _batch_shapes),
-        Regime("high dimension (32 ≤ D ≤ 128)", 6, _high_dimension),
+        Regime("far from every mode (exp underflows without log-sum-exp)", 8, _far,
+               "Only points far from every mode fail: there every exp(-‖x - μ_k‖²/2s_k²) "
+               "underflows to 0, so take the responsibilities as a softmax of the log-densities "
+               "(subtract the largest before exp: log-sum-exp)."),
+        Regime("batch shapes", 6, _batch_shapes,
+               "Only batched points fail: x has shape (..., D) with any number of leading axes; "
+               "compute on the last axis and broadcast over the others."),
+        Regime("high dimension (256 ≤ D ≤ 784)", 6, _high_dimension,
+               "Only high dimensions fail: (2π s_k²)^(-D/2) overflows or underflows there; keep "
+               "it in the log-densities as -(D/2) log(2π s_k²)."),
     ),
     mistakes=(
         Mistake("variances read as precisions",

@@ -210,19 +210,22 @@ def _small_alpha_bar(rng: np.random.Generator) -> tuple[np.ndarray, tuple[int, i
     return betas, (t, int(rng.integers(max(0, t - 30), t)))
 
 
-def _ddim_regime(name: str, count: int, draw_schedule, draw_pair, kind: str = "random") -> Regime:
+def _ddim_regime(name: str, count: int, draw_schedule, draw_pair, kind: str = "random",
+                 hint: str = "") -> Regime:
     def draw(rng: np.random.Generator) -> Case:
         betas = draw_schedule(rng)
         eta = float(rng.choice([0.0, 0.5, 1.0])) if kind == ROUND else _eta(rng)
         return _ddim_case(rng, kind, betas, draw_pair(rng, len(betas)), eta)
-    return Regime(name, count, draw)
+    return Regime(name, count, draw, hint)
 
 
 def _ddim_small_regime(count: int) -> Regime:
     def draw(rng: np.random.Generator) -> Case:
         betas, pair = _small_alpha_bar(rng)
         return _ddim_case(rng, "random", betas, pair, _eta(rng))
-    return Regime("small β̄ (1e-250 < β̄_t < 1e-30)", count, draw)
+    return Regime("small β̄ (1e-250 < β̄_t < 1e-30)", count, draw,
+                  "Only tiny β̄_t fails: keep float64 (float32 flushes β̄_t below 1e-38 to 0) and "
+                  "divide by √β̄_t, not by a power of it that underflows.")
 
 
 def _ddim(case: Case) -> np.ndarray:
@@ -245,7 +248,7 @@ def _ddim_with(case: Case, *, t_prev: int | None = None, sigma_ratio: bool = Tru
 
 DDIM_STEP = CodeTarget(
     name="diffusion.ddim_step",
-    result_id="diffusion.posterior",
+    result_id="diffusion.ddim_marginals",
     function="ddim_step",
     arguments=("x_t", "t", "t_prev", "eps", "noise", "eta", "betas"),
     outputs=("x_prev",),
@@ -258,14 +261,17 @@ DDIM_STEP = CodeTarget(
     regimes=(
         _ddim_regime(READABLE, 6, readable_betas, lambda rng, T: (T, T - 1), ROUND),
         _ddim_regime("T = 1", 4, lambda rng: rng.uniform(1e-4, 0.999, size=1),
-                     lambda rng, T: (1, 0)),
+                     lambda rng, T: (1, 0), hint="Only the step from t = 1 to t_prev = 0 fails: "
+                     "there β̄_0 = 1 (the empty product) and the step returns x̂_0."),
         _ddim_regime("short schedules (T ≤ 10)", 10, short_betas, _any_pair),
         _ddim_regime("T = 1000 linear, strided", 8, lambda rng: linear_schedule(1000).betas,
                      _strided_pair),
         _ddim_regime("T = 1000 cosine, strided", 8, lambda rng: cosine_schedule(1000).betas,
                      _strided_pair),
         _ddim_small_regime(6),
-        _ddim_regime("broadcast shapes", 8, short_betas, _any_pair, BROADCAST),
+        _ddim_regime("broadcast shapes", 8, short_betas, _any_pair, BROADCAST,
+                     "Only broadcast shapes fail: x_t, eps and noise may have different shapes "
+                     "that broadcast together (such as (3, 1) and (1, 4))."),
     ),
     mistakes=(
         Mistake("σ_t without √(1-β̄_t/β̄_{t'})",
