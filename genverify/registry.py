@@ -138,6 +138,15 @@ RESULTS: tuple[Result, ...] = (
         "at every (x, t); the moment equations (Itô) and uniqueness of the equations' solutions are argued, "
         "not checked"),
     Result.from_module(
+        "gan.nonsaturating_gradient", "At D* the non-saturating loss follows ∇[KL(p_g‖p_r) - 2 JSD(p_g‖p_r)]", "—",
+        ("Arjovsky & Bottou 2017, Towards Principled Methods for Training GANs, Thm. 2.5",
+         "Goodfellow et al. 2014, Generative Adversarial Nets, §3"),
+        "gan_nonsaturating_gradient",
+        "p_r and p_g on 3 atoms with positive probabilities, p_g a differentiable family g(θ) (values and "
+        "derivatives at θ free), D* held fixed while differentiating; the claim is checked as its parts, "
+        "∇E[-log D*] = -Σ g_i' log D*_i = ∇KL - ∇2JSD (linearity of ∇ and transitivity joining them); densities "
+        "and the reparametrised generator are argued, not checked"),
+    Result.from_module(
         "diffusion.tweedie", "Tweedie's formula: x_0-, ε- and score-prediction, and Ho et al.'s ε-weight", "—",
         ("Efron 2011, Tweedie's Formula and Selection Bias, eq. 2.8",
          "Ho et al. 2020, Denoising Diffusion Probabilistic Models, eqs. 11, 12 and 14",

@@ -30,7 +30,8 @@ from dataclasses import dataclass, fields
 import numpy as np
 from scipy import integrate
 
-from . import ddim, diffusion, dirac_gan, dirac_gan_flow, dsm_identity, gan, gaussian_kl, gmm, probability_flow, samplers, tweedie
+from . import (ddim, diffusion, dirac_gan, dirac_gan_flow, dsm_identity, gan, gaussian_kl, gmm, ns_gradient,
+               probability_flow, samplers, tweedie)
 from .elbo import GaussianDiffusion, log_likelihood, negative_elbo_terms, negative_elbo_terms_mc
 # K and Outcome live in ``estimates`` so that a result's own numeric module can return an Outcome.
 from .estimates import K, Outcome
@@ -74,6 +75,8 @@ class Implementation:
     """``(x, beta, score) -> f - ½g²·score``, the VP SDE's probability-flow ODE drift (f = -½βx, g² = β)."""
     reverse_sde_drift: Callable
     """``(x, beta, score) -> f - g²·score``, the VP SDE's reverse-SDE drift."""
+    kl_minus_2jsd_gradient: Callable
+    """``(mu_r, sigma_r, mu_g, sigma_g) -> ∂/∂μ_g [KL(p_g‖p_r) - 2 JSD(p_g‖p_r)]`` for 1-D Gaussians."""
     x0_from_score: Callable
     """``(x_t, t, score, schedule) -> E[x_0 | x_t]`` by Tweedie's formula."""
     eps_from_score: Callable
@@ -109,6 +112,7 @@ REFERENCE = Implementation(
     dsm_target=dsm_identity.dsm_target,
     probability_flow_drift=probability_flow.probability_flow_drift,
     reverse_sde_drift=probability_flow.reverse_sde_drift,
+    kl_minus_2jsd_gradient=ns_gradient.kl_minus_2jsd_gradient,
     x0_from_score=diffusion.x0_from_score,
     eps_from_score=diffusion.eps_from_score,
     x0_from_eps=diffusion.x0_from_eps,
@@ -537,6 +541,8 @@ CHECKS: tuple[CrossCheck, ...] = (
                dsm_identity.SIMULATES, dsm_identity.LABELS),
     CrossCheck("backward_marginals", "diffusion.probability_flow", probability_flow.backward_marginals,
                ("probability_flow_drift", "reverse_sde_drift"), probability_flow.SIMULATES, probability_flow.LABELS),
+    CrossCheck("ns_gradient_at_optimum", "gan.nonsaturating_gradient", ns_gradient.ns_gradient_at_optimum,
+               ("generator_loss_nonsaturating", "kl_minus_2jsd_gradient"), ns_gradient.SIMULATES, ns_gradient.LABELS),
     CrossCheck("tweedie_regression", "diffusion.tweedie", tweedie.tweedie_regression,
                ("x0_from_score", "eps_from_score", "x0_from_eps"), tweedie.TWEEDIE_SIMULATES, tweedie.TWEEDIE_LABELS),
     CrossCheck("eps_denoising_terms", "diffusion.tweedie", tweedie.eps_denoising_terms, ("eps_weight",),

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from genverify.numeric import diffusion, dsm_identity, gan, gmm, probability_flow
+from genverify.numeric import diffusion, dsm_identity, gan, gmm, ns_gradient, probability_flow
 from genverify.numeric.crosschecks import REFERENCE, Implementation
 from genverify.numeric.samplers import SamplerResult, ddpm_sigma2
 from genverify.numeric.schedules import Schedule, as_schedule, check_t
@@ -190,6 +190,11 @@ def _dirac_eigenvalues(centre_and_radicand):
     return dirac_gan_eigenvalues
 
 
+def _kl_gradient(mu_r, sigma_r, mu_g, sigma_g):
+    """``∂KL(p_g‖p_r)/∂μ_g = (μ_g - μ_r)/σ_r²``: the reference minus this is ``-2 ∂JSD/∂μ_g``."""
+    return (mu_g - mu_r) / sigma_r**2
+
+
 def _mutant(name: str, replaced: str, description: str, fn) -> Mutant:
     return Mutant(name, replaced, description, replace(REFERENCE, **{replaced: fn}))
 
@@ -279,6 +284,13 @@ MUTANTS: tuple[Mutant, ...] = (
             probability_flow.probability_flow_drift),
     _mutant("reverse_sde_drift_no_half", "reverse_sde_drift", "-β(x + ∇log p): f = -βx, the ½ of f dropped",
             lambda x, beta, score: -beta * (np.asarray(x) + np.asarray(score))),
+    _mutant("kl_minus_2jsd_sign", "kl_minus_2jsd_gradient", "∇[KL + 2JSD]: the JSD term's sign flipped",
+            lambda *pair: 2 * _kl_gradient(*pair) - ns_gradient.kl_minus_2jsd_gradient(*pair)),
+    _mutant("kl_minus_2jsd_forward_kl", "kl_minus_2jsd_gradient", "∇KL(p_r‖p_g), the forward KL, for ∇KL(p_g‖p_r)",
+            lambda mu_r, s_r, mu_g, s_g: ns_gradient.kl_minus_2jsd_gradient(mu_r, s_r, mu_g, s_g)
+            - _kl_gradient(mu_r, s_r, mu_g, s_g) + (mu_g - mu_r) / s_g**2),
+    _mutant("kl_minus_jsd", "kl_minus_2jsd_gradient", "∇[KL - JSD]: the factor 2 on the JSD dropped",
+            lambda *pair: (_kl_gradient(*pair) + ns_gradient.kl_minus_2jsd_gradient(*pair)) / 2),
 )
 
 

@@ -25,7 +25,7 @@ from tests.mutants import MUTANTS
 RESULT_IDS = {
     "gan.optimal_discriminator", "gan.generator_objective", "gan.vanishing_gradient",
     "diffusion.forward_marginal", "diffusion.posterior", "diffusion.elbo", "diffusion.conditional_score",
-    "diffusion.likelihood_bound", "gan.dirac", "diffusion.dsm", "diffusion.probability_flow", "diffusion.tweedie", "diffusion.gaussian_kl",
+    "diffusion.likelihood_bound", "gan.dirac", "diffusion.dsm", "diffusion.probability_flow", "gan.nonsaturating_gradient", "diffusion.tweedie", "diffusion.gaussian_kl",
     "diffusion.ddim_marginals",
 }
 N_QUICK, N_DEFAULT = PROFILES["quick"], PROFILES["default"]
