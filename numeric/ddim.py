@@ -37,9 +37,17 @@ def _kept_steps(timesteps) -> np.ndarray:
     return np.arange(1, SCHEDULE.T + 1) if timesteps is None else np.asarray(timesteps)
 
 
+def _compared_updates(timesteps) -> tuple[int, ...]:
+    """After which updates the state is compared: the first, a middle one and the one landing on
+    the first kept step (three per case keep the table short; errors show at the first update and
+    accumulate to the last)."""
+    last = len(_kept_steps(timesteps)) - 1
+    return (1, (last + 1) // 2, last)
+
+
 DDIM_LABELS = tuple(
-    f"η = {eta:g}, s = {s}: {m}" for eta, timesteps in DDIM_CASES for s in _kept_steps(timesteps)[-2::-1]
-    for m in ("E[x_s]", "E[(x_s − √β̄_s x_0)²]"))
+    f"η = {eta:g}, s = {_kept_steps(timesteps)[-1 - k]}: {m}" for eta, timesteps in DDIM_CASES
+    for k in _compared_updates(timesteps) for m in ("E[x_s]", "E[(x_s − √β̄_s x_0)²]"))
 
 
 def _conditional_score(x: np.ndarray, t: int) -> np.ndarray:
@@ -51,14 +59,15 @@ def ddim_oracle_marginals(impl: Implementation, rng: np.random.Generator, n: int
     """``E x_s`` and ``E (x_s - √β̄_s x_0)²`` of the states that ``ddim_sample`` (driven by the
     conditional score of :data:`DDIM_X0`, from ``x_T ~ q(x_T | x_0)``) visits, against
     ``√β̄_s x_0`` and ``1-β̄_s``, for each case of :data:`DDIM_CASES`.  The last update (to β̄_0 = 1,
-    where the state is ``x̂_0`` exactly and the SE is 0) is not compared."""
+    where the state is ``x̂_0`` exactly and the SE is 0) is not compared; the others are compared
+    after the updates of :func:`_compared_updates`."""
     estimates, ses, expected = [], [], []
     for eta, timesteps in DDIM_CASES:
         steps = _kept_steps(timesteps)
         alpha_bar_T = SCHEDULE.alpha_bars[steps[-1] - 1]
         x_T = np.sqrt(alpha_bar_T) * DDIM_X0 + np.sqrt(1.0 - alpha_bar_T) * rng.standard_normal((n, 1))
         # After k updates from steps[-1] the sampler is at steps[-1 - k].
-        record = range(1, len(steps))
+        record = _compared_updates(timesteps)
         result = impl.ddim_sample(_conditional_score, SCHEDULE, rng=rng, eta=eta, timesteps=timesteps,
                                   x_T=x_T, record=record)
         for k in record:
