@@ -150,3 +150,25 @@ def test_a_submission_with_one_mistake_is_named_and_explained(target, name, mist
 def test_no_mistake_is_named_where_none_was_made(target, name):
     report = grade_code(target, str(SUBMISSIONS / name), limits=FAST)
     assert not any(line.startswith("mistake:") for line in report["diagnosis"]), report
+
+
+@pytest.mark.parametrize(("broken", "name"), [
+    (lambda c: len(c["betas"]) == 1, "fails only in the regime 'T = 1'"),
+    (lambda c: c["x_t"].shape != c["x_0"].shape, "fails only in the regime 'broadcast shapes'"),
+    (lambda c: c["schedule"] == "cosine, T = 1000" and c["t"] > 1, None),  # no hint there
+])
+def test_failures_confined_to_one_regime_get_its_hint(broken, name):
+    """Outputs off by 10% in one regime only: no formula explains them, the regime does."""
+    target = CODE_TARGETS["diffusion.posterior_mean_variance"]
+
+    def submission(case):
+        mean, variance = target.reference(case)
+        return (mean * 1.1 + 0.1, variance) if broken(case) else (mean, variance)
+
+    evidence = evidence_of(target, submission)
+    regimes = [regime for regime, _ in draw_cases(target, 0)]
+    evidence = Evidence(evidence.target, evidence.cases, evidence.expected, evidence.got,
+                        evidence.failed, regimes)
+    assert sum(evidence.failed) > 0
+    found = diagnose(evidence)
+    assert (found.name if found else None) == name

@@ -269,12 +269,15 @@ def _near(want: np.ndarray, got: np.ndarray) -> bool:
 
 
 def _only_at_t_1(evidence: Evidence) -> bool:
-    """Every failing case has t = 1 and some case with t > 1 passes."""
-    if "t" not in evidence.target.arguments:
+    """Every failing case has t = 1, one of them in a schedule longer than one step (else it is
+    T = 1 that fails, which its regime's hint explains), and some case with t > 1 passes."""
+    if "t" not in evidence.target.arguments or "betas" not in evidence.target.arguments:
         return False
-    times = [(case.get("t"), failed) for case, failed in zip(evidence.cases, evidence.failed)]
-    return (all(t == 1 for t, failed in times if failed)
-            and any(not failed and isinstance(t, int) and t > 1 for t, failed in times))
+    failing = [case for case, failed in zip(evidence.cases, evidence.failed) if failed]
+    return (all(case["t"] == 1 for case in failing)
+            and any(len(case["betas"]) > 1 for case in failing)
+            and any(not failed and case["t"] > 1
+                    for case, failed in zip(evidence.cases, evidence.failed)))
 
 
 def _only_regime(evidence: Evidence) -> Diagnosis | None:
