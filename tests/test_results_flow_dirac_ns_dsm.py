@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from genverify.derivations import diffusion_probability_flow as pf_derivation
 from genverify.derivations import gan_dirac, score_matching_dsm
-from genverify.numeric import dirac_gan, dirac_gan_flow, dsm_identity, likelihood
+from genverify.numeric import dirac_gan, dirac_gan_flow, dsm_identity, gan, likelihood, ns_gradient
 from genverify.numeric import probability_flow as pf
 from genverify.numeric.crosschecks import K
 
@@ -158,3 +158,62 @@ def test_pf_check_passes_the_reference_and_rejects_swapped_drifts(seed):
     outcome = pf.backward_marginals(swapped, np.random.default_rng(seed), 2000)
     # Both second moments are wrong at both times (the means are right: the drifts agree at the mean).
     assert np.all(np.abs(outcome.z[1::2]) > K)
+
+
+# --- gan.nonsaturating_gradient -------------------------------------------------------------------
+
+
+def test_ns_gradient_reference_is_the_derivative_of_kl_minus_2jsd_by_quadrature():
+    # An independent route: KL(p_g‖p_r) - 2JSD(p_g‖p_r) itself by quadrature, differenced with a wider step.
+    from scipy import integrate
+
+    def divergence(mu_g, mu_r=0.0, s_r=1.0, s_g=0.7):
+        def kl_integrand(x):
+            log_g = -0.5 * ((x - mu_g) / s_g) ** 2 - np.log(s_g * np.sqrt(2 * np.pi))
+            log_r = -0.5 * ((x - mu_r) / s_r) ** 2 - np.log(s_r * np.sqrt(2 * np.pi))
+            return np.exp(log_g) * (log_g - log_r)
+
+        kl, _ = integrate.quad(kl_integrand, mu_g - 12 * s_g, mu_g + 12 * s_g, epsabs=1e-13, epsrel=1e-13)
+        return kl - 2 * gan.jsd_quad(mu_r, s_r, mu_g, s_g)
+
+    h = 1e-3
+    expected = (divergence(1.5 + h) - divergence(1.5 - h)) / (2 * h)
+    assert ns_gradient.kl_minus_2jsd_gradient(0.0, 1.0, 1.5, 0.7) == pytest.approx(expected, rel=1e-5)
+
+
+def test_ns_gradient_identity_on_a_softmax_family_matches_finite_differences():
+    # The derivation's identity on a concrete family g(θ) = softmax(θ c): -Σ g_i' log D*_i with D* at θ_0,
+    # against a central difference of KL - 2JSD (both evaluated numerically).
+    theta0, c = 0.3, np.array([1.0, -0.5, 0.2])
+    r = np.array([0.2, 0.5, 0.3])
+
+    def g(theta):
+        w = np.exp(theta * c)
+        return w / w.sum()
+
+    def divergence(theta):
+        p = g(theta)
+        m = (p + r) / 2
+        return np.sum(p * np.log(p / r)) - (np.sum(p * np.log(p / m)) + np.sum(r * np.log(r / m)))
+
+    h = 1e-5
+    g_prime = (g(theta0 + h) - g(theta0 - h)) / (2 * h)
+    d_star = r / (r + g(theta0))
+    assert -np.sum(g_prime * np.log(d_star)) == pytest.approx((divergence(theta0 + h) - divergence(theta0 - h)) / (2 * h),
+                                                              rel=1e-7)
+
+
+def test_ns_gradient_refuses_nonpositive_scales():
+    with pytest.raises(ValueError, match="positive"):
+        ns_gradient.kl_minus_2jsd_gradient(0.0, 1.0, 0.5, 0.0)
+
+
+@settings(max_examples=5, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1))
+def test_ns_check_passes_the_reference_and_rejects_the_saturating_loss(seed):
+    reference = types.SimpleNamespace(generator_loss_nonsaturating=gan.generator_loss_nonsaturating,
+                                      kl_minus_2jsd_gradient=ns_gradient.kl_minus_2jsd_gradient)
+    assert ns_gradient.ns_gradient_at_optimum(reference, np.random.default_rng(seed), 2000).passed(K)
+    saturating = types.SimpleNamespace(generator_loss_nonsaturating=gan.generator_loss_saturating,
+                                       kl_minus_2jsd_gradient=ns_gradient.kl_minus_2jsd_gradient)
+    assert not ns_gradient.ns_gradient_at_optimum(saturating, np.random.default_rng(seed), 2000).passed(K)
