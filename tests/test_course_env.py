@@ -169,6 +169,17 @@ def test_a_numpy_course_venv_grades_and_hides_the_grader(numpy_venv, tmp_path):
         assert f"No module named '{module}'" in report["feedback"], report
 
 
+@pytest.mark.parametrize("sandboxed", [True, False])
+def test_the_child_uses_the_course_environments_own_numpy(numpy_venv, tmp_path, sandboxed):
+    venv = os.path.dirname(os.path.dirname(numpy_venv))
+    prologue = f"import numpy\nassert numpy.__file__.startswith({venv + os.sep!r}), numpy.__file__"
+    report = graded(submission(tmp_path, prologue), python=numpy_venv, sandboxed=sandboxed)
+    assert report["verdict"] == "correct", report
+    assert report["sandbox"] == ("bubblewrap+seccomp" if sandboxed else "none")
+    # The check can fail: the default environment's NumPy is elsewhere.
+    assert graded(submission(tmp_path, prologue), sandboxed=sandboxed)["verdict"] == "invalid"
+
+
 def test_a_course_venv_without_numpy_is_refused_in_one_line(tmp_path, capsys):
     venv = tmp_path / "bare"
     subprocess.run([_base_python(), "-m", "venv", "--without-pip", str(venv)], check=True)
