@@ -4,19 +4,22 @@ Each reference is checked against an independent computation (a loop, the poster
 samplers, finite differences, per-element logs); each catalogued mistake differs from the
 reference on the drawn cases; every submission in ``tests/submissions/contracts/`` goes through
 ``grade_code`` in the sandbox: the correct ones are graded correct, each mistaken one incorrect
-with its mistake named.
+with its mistake named.  Torch submissions (the DCGAN tutorial's BCE losses, a diffusers-style DDIM
+step) are graded where ``GENVERIFY_COURSE_PYTHON`` names a course venv with torch, as in
+``test_course_env.py``.
 """
 
 from __future__ import annotations
 
 import math
+import os
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from genverify.grading.cases import draw_cases
-from genverify.grading.code import grade_code
+from genverify.grading.code import Limits, grade_code
 from genverify.grading.compare import agree, as_outputs
 from genverify.grading.contracts import CODE_TARGETS, gan_losses, mixture, sampling
 from genverify.numeric import diffusion, samplers
@@ -312,3 +315,34 @@ def test_a_strided_ddim_mistake_keeps_the_regimes_where_t_prev_is_t_minus_1():
     report = graded("diffusion.ddim_step", SUBMISSIONS / "ddim_step_previous_is_t_minus_1.py")
     kept = {r["name"] for r in report["regimes"] if not r["failed"]}
     assert kept == {"readable", "T = 1"}, report["regimes"]
+
+
+# ---------------------------------------------------------------- torch (a course environment)
+
+COURSE_PYTHON = os.environ.get("GENVERIFY_COURSE_PYTHON")
+needs_course = pytest.mark.skipif(COURSE_PYTHON is None,
+                                  reason="GENVERIFY_COURSE_PYTHON is unset (.ci/run sets it)")
+#: A torch import on a loaded machine takes seconds.
+TORCH_LIMITS = Limits(seconds=60.0)
+
+
+@needs_course
+@pytest.mark.parametrize(("target", "name"), [
+    ("gan.discriminator_loss", "torch_gan_losses.py"),
+    ("gan.generator_loss_saturating", "torch_gan_losses.py"),
+    ("gan.generator_loss_nonsaturating", "torch_gan_losses.py"),
+    ("diffusion.ddim_step", "torch_ddim_step.py"),
+])
+def test_a_torch_submission_is_graded_correct_in_the_course_environment(target, name):
+    report = grade_code(target, str(SUBMISSIONS / name), python=COURSE_PYTHON, limits=TORCH_LIMITS)
+    assert (report["verdict"], report["score"]) == ("correct", 1.0), report
+
+
+@needs_course
+def test_torch_losses_in_float32_lose_the_outputs_near_0_and_1():
+    """float32 rounds 1 - 1e-12 to 1, where BCE's log is clamped at -100: the extremes fail."""
+    report = grade_code("gan.discriminator_loss", str(SUBMISSIONS / "torch_gan_losses_float32.py"),
+                        python=COURSE_PYTHON, limits=TORCH_LIMITS)
+    lost = {r["name"] for r in report["regimes"] if r["failed"]}
+    assert report["verdict"] == "incorrect", report
+    assert lost == {"near 0 and 1", "D wins (D(x) ≈ 1, D(G(z)) ≈ 0)"}, report["regimes"]
