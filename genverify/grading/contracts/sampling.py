@@ -189,7 +189,8 @@ def _any_pair(rng: np.random.Generator, T: int) -> tuple[int, int]:
 
 
 def _strided_pair(rng: np.random.Generator, T: int) -> tuple[int, int]:
-    """Consecutive kept steps of a DDIM schedule with stride ``T/S`` (t ↔ index t-1)."""
+    """Consecutive kept steps ``t`` and ``t - stride`` of a DDIM schedule that keeps every
+    stride-th step, ``t = stride, 2·stride, …, T`` (diffusers' "trailing" spacing in 1-based t)."""
     stride = int(rng.choice([10, 20, 50, 100]))
     t = stride * int(rng.integers(1, T // stride + 1))
     return t, t - stride
