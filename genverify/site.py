@@ -24,6 +24,7 @@ from genverify.derivations.engine import PROVED, REFUTED, Report
 from genverify.numeric.crosschecks import K, PROFILES
 from genverify import __version__
 from genverify.grading.audit import run_audit
+from genverify.notation_page import notation_page
 from genverify.checking import check_results
 from genverify.registry import RESULTS, Result
 from genverify.pages import (CheckTable, checked_steps, claim_math, crosscheck_table, domain_summary, exercise, math,
@@ -93,35 +94,6 @@ def _audit_rows() -> list[dict]:
             for case, r in run_audit()]
 
 
-# The two notations of the homework and of DDPM (design, "Notation"); each row's formula is
-# converted like every other formula on the site.
-NOTATION = (
-    (r"\beta_t", "β_t", "variance added at step t (both conventions)"),
-    (r"\alpha_t = 1 - \beta_t", "α_t = 1 - β_t", "DDPM (Ho et al. 2020)"),
-    (r"\bar\beta_t = \prod_{i=1}^{t} (1 - \beta_i), \quad \bar\beta_0 = 1",
-     "β̄_t = ∏_{i=1}^t (1-β_i), β̄_0 = 1", "homework"),
-    (r"\bar\alpha_t = \prod_{s=1}^{t} \alpha_s = \bar\beta_t", "ᾱ_t = ∏_{s=1}^t α_s = β̄_t",
-     "DDPM; the same number as β̄_t"),
-    (r"q(x_t \mid x_0) = \mathcal{N}(\sqrt{\bar\alpha_t}\, x_0,\ (1 - \bar\alpha_t) I)",
-     "q(x_t | x_0) = N(√ᾱ_t x_0, (1-ᾱ_t) I)", "forward marginal"),
-    (r"\tilde\mu_t = \frac{\sqrt{\bar\alpha_{t-1}}\,\beta_t}{1 - \bar\alpha_t} x_0"
-     r" + \frac{\sqrt{\alpha_t}(1 - \bar\alpha_{t-1})}{1 - \bar\alpha_t} x_t",
-     "μ̃_t = √ᾱ_{t-1} β_t/(1-ᾱ_t) x_0 + √α_t (1-ᾱ_{t-1})/(1-ᾱ_t) x_t", "posterior mean"),
-    (r"\tilde\sigma_t^2 = \frac{\beta_t (1 - \bar\alpha_{t-1})}{1 - \bar\alpha_t}",
-     "σ̃_t² = β_t(1-ᾱ_{t-1})/(1-ᾱ_t)", "posterior variance"),
-    (r"\sigma_q(t)^2", "σ_q(t)²", "the model's variance; the ELBO weight is stated with it, "
-                                  "and equals σ̃_t² in the SNR form below"),
-    (r"\mathrm{SNR}(t) = \frac{\bar\alpha_t}{1 - \bar\alpha_t}", "SNR(t) = ᾱ_t/(1-ᾱ_t)", "signal-to-noise ratio"),
-    (r"w_t = \frac{1}{2\sigma_q(t)^2} \frac{\bar\alpha_{t-1}\beta_t^2}{(1 - \bar\alpha_t)^2}"
-     r" = \frac{1}{2}\left(\mathrm{SNR}(t-1) - \mathrm{SNR}(t)\right)",
-     "w_t = β̄_{t-1}β_t²/(2σ_q(t)²(1-β̄_t)²) = ½(SNR(t-1) - SNR(t))", "ELBO weight when σ_q(t)² = σ̃_t²"),
-    (r"p_r = p_{\mathrm{data}}, \quad p_g", "p_r = p_data, p_g", "GAN: data and generator densities"),
-    (r"D^*(x) = \frac{p_r(x)}{p_r(x) + p_g(x)}", "D*(x) = p_r(x)/(p_r(x)+p_g(x))", "optimal discriminator"),
-    (r"\mathtt{betas[i-1]} = \beta_i, \quad t \in \{1, \ldots, T\}", "betas[i-1] = β_i, t ∈ {1..T}",
-     "code arrays are 0-based, time is 1-based as in the math"),
-)
-
-
 def _environment() -> Environment:
     env = Environment(loader=PackageLoader("genverify", "templates"), autoescape=select_autoescape(["html"]),
                       trim_blocks=True, lstrip_blocks=True)
@@ -173,8 +145,8 @@ def build_site(out_dir, seed: int = 0, with_figures: bool = True, progress: bool
         write(page["page"], "result.html", "../", page=page, previous=pages[i - 1] if i else None,
               next=pages[i + 1] if i + 1 < len(pages) else None)
     write("figures.html", "figures.html", "", figures=figures)
-    write("notation.html", "notation.html", "",
-          rows=[(math(tex, text, display=False), text, note) for tex, text, note in NOTATION])
+    title, body = notation_page()
+    write("notation.html", "notation.html", "", title=title, body=Markup(body))
     # The guide lives in the source tree (docs/); an installed wheel without it says so.
     source = _GRADING_GUIDE.read_text(encoding="utf-8") if _GRADING_GUIDE.is_file() else (
         "# The grading guide\n\n`docs/grading.md` is not in this installation; see the source repository.")

@@ -1,8 +1,9 @@
 """The documentation site in a real browser: headless Chromium (Debian's ``/usr/bin/chromium``,
 never a downloaded one) driven by Playwright loads every page over ``file://`` and checks what a
-reader sees: no raw LaTeX, MathML laid out, every image decoded, every link resolving, no console
-errors.  Screenshots of the index and of one result page go to ``$GENVERIFY_ARTIFACTS`` (else the
-test's temporary directory); their paths are printed."""
+reader sees: no raw LaTeX, MathML laid out (folded parts opened first), every image decoded, every
+link resolving, no console errors, and a formula's TeX button copying its TeX.  A screenshot of
+every page goes to ``$GENVERIFY_ARTIFACTS`` (else the test's temporary directory); their paths are
+printed."""
 
 from __future__ import annotations
 
@@ -74,6 +75,8 @@ def test_page_renders(site, browser, name):
         text = page.inner_text("body")
         assert not RAW_LATEX.findall(text), f"{name}: raw LaTeX visible: {RAW_LATEX.findall(text)[:5]}"
         if name not in ("index.html", "figures.html"):
+            # Folded parts (what exactly was checked, exercise answers) hold formulas too.
+            page.eval_on_selector_all("details", "ds => ds.forEach(d => { d.open = true; })")
             sizes = page.eval_on_selector_all(
                 "math", "ms => ms.map(m => { const r = m.getBoundingClientRect(); return [r.width, r.height]; })")
             assert sizes, f"{name}: no <math> element"
@@ -101,13 +104,32 @@ def test_page_renders(site, browser, name):
         page.context.close()
 
 
+def test_the_tex_button_copies_the_formulas_tex(site, browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    try:
+        page.goto((site / "results" / "diffusion.posterior.html").as_uri(), wait_until="load")
+        button = page.locator("#claim button.copy-tex").first
+        tex = button.get_attribute("data-tex")
+        assert r"\tilde\mu_t" in tex
+        annotation = page.eval_on_selector("#claim annotation", "a => a.textContent")
+        assert annotation == tex
+        button.click()
+        page.wait_for_function("() => document.querySelector('#claim button.copy-tex').textContent !== 'TeX'")
+        assert button.text_content() == "copied"
+        assert page.evaluate("navigator.clipboard.readText()") == tex
+    finally:
+        context.close()
+
+
 def test_screenshots(site, browser, artifacts):
     shots = []
-    for name, shot in (("index.html", "index.png"), ("results/diffusion.elbo.html", "diffusion.elbo.png")):
+    for name in PAGES:
         page, errors = _open(browser, (site / name).as_uri())
-        path = artifacts / shot
+        path = artifacts / (name.replace("/", "_").removesuffix(".html") + ".png")
         page.screenshot(path=str(path), full_page=True)
         page.context.close()
-        assert path.stat().st_size > 10_000 and not errors
+        assert path.stat().st_size > 10_000 and not errors, name
         shots.append(path)
     print("screenshots:", *shots)
