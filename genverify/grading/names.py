@@ -15,6 +15,9 @@ SYMBOLIC_TARGETS = (
     "diffusion.elbo_weight",
     "diffusion.conditional_score",
     "diffusion.likelihood_bound",
+    "diffusion.dsm_target",
+    "diffusion.probability_flow_drift",
+    "gan.nonsaturating_divergence",
 )
 
 CODE_TARGETS = (

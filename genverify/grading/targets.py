@@ -249,3 +249,60 @@ def _diffusion_likelihood_bound() -> Target:
          Mistake("JSD for KL", JSDivergence(P_R, P_G),
                  "The gap is KL(q ‖ p_θ(x_{1:T} | x_0)): log q - log p_θ(x_{1:T} | x_0) averaged under q, "
                  "with no mixture.")))
+
+
+@_defines("diffusion.dsm_target")
+def _diffusion_dsm_target() -> Target:
+    target = -(x_t - sp.sqrt(beta_bar(t)) * x_0) / (1 - beta_bar(t))
+    return Target(
+        "diffusion.dsm_target",
+        "∇_{x_t} log q(x_t | x_0), the regression target of denoising score matching",
+        target, SCHEDULE, SCHEDULE_NAMES | {"x_t", "x_0"},
+        (Mistake("sign", -target,
+                 "The score points from x_t back towards the mean √ᾱ_t x_0: -(x_t - √ᾱ_t x_0)/(1-ᾱ_t).", 0.5),
+         Mistake("standard deviation for variance", -(x_t - sp.sqrt(beta_bar(t)) * x_0) / sp.sqrt(1 - beta_bar(t)),
+                 "The log-density's gradient divides by the variance 1-ᾱ_t, not the standard deviation "
+                 "(-ε/√(1-ᾱ_t) = -(x_t - √ᾱ_t x_0)/(1-ᾱ_t)).", 0.5),
+         Mistake("√ᾱ_t on x_0 missing", -(x_t - x_0) / (1 - beta_bar(t)),
+                 "The mean of q(x_t | x_0) is √ᾱ_t x_0, not x_0.", 0.5),
+         Mistake("ᾱ_t for √ᾱ_t", -(x_t - beta_bar(t) * x_0) / (1 - beta_bar(t)),
+                 "The mean of q(x_t | x_0) is √ᾱ_t x_0: the square root is missing.", 0.5)))
+
+
+@_defines("diffusion.probability_flow_drift")
+def _diffusion_probability_flow_drift() -> Target:
+    drift = -beta(t) * (x + s_theta) / 2
+    return Target(
+        "diffusion.probability_flow_drift",
+        "the drift f - ½g²∇log p_t of the probability-flow ODE of the VP SDE dx = -½β(t)x dt + √β(t) dw, "
+        "writing β_t for β(t) and s_θ(x) for ∇_x log p_t(x)",
+        drift, SCHEDULE, SCHEDULE_NAMES | {"x", "s_θ(x)"},
+        (Mistake("the reverse SDE's drift", -beta(t) * (x / 2 + s_theta),
+                 "f - g²∇log p is the reverse SDE's drift, which needs its noise √β dw̄ to keep p_t; the ODE "
+                 "has half the score term: -½β(x + s_θ(x)).", 0.5),
+         Mistake("sign of the score term", -beta(t) * (x - s_theta) / 2,
+                 "The score enters as f - ½g²∇log p: -½β(x + s_θ(x)).", 0.5),
+         Mistake("½ on f dropped", -beta(t) * (x + s_theta / 2),
+                 "The VP SDE's drift is f = -½β x: -½β(x + s_θ(x)).", 0.5),
+         Mistake("forward drift only", -beta(t) * x / 2,
+                 "-½βx is the forward SDE's drift; the probability flow also has -½g²∇log p_t.")))
+
+
+@_defines("gan.nonsaturating_divergence")
+def _gan_nonsaturating_divergence() -> Target:
+    return Target(
+        "gan.nonsaturating_divergence",
+        "the divergence whose θ-gradient the non-saturating loss -E_{p_g} log D* follows at D* (no additive constant)",
+        KLDivergence(P_G, P_R) - 2 * JSDivergence(P_R, P_G), FUNCTIONALS,
+        frozenset({"p_r(x)", "p_g(x)", "KL", "JSD", "integral", "E"}),
+        (Mistake("sign of the JSD term", KLDivergence(P_G, P_R) + 2 * JSDivergence(P_R, P_G),
+                 "Arjovsky & Bottou's Thm 2.5: KL(p_g‖p_r) - 2 JSD; the JSD enters with a minus sign, "
+                 "pushing p_g away from p_r.", 0.5),
+         Mistake("forward KL", KLDivergence(P_R, P_G) - 2 * JSDivergence(P_R, P_G),
+                 "The KL is the reverse one, KL(p_g‖p_r): the expectation is over the generator's samples.", 0.5),
+         Mistake("factor 2 on the JSD dropped", KLDivergence(P_G, P_R) - JSDivergence(P_R, P_G),
+                 "∇ E_{p_g}[log(1 - D*)] = ∇ 2JSD, so the JSD term has the factor 2.", 0.5),
+         Mistake("the saturating loss's divergence", 2 * JSDivergence(P_R, P_G),
+                 "2 JSD is what the saturating loss E log(1 - D*) follows; -log D* follows KL(p_g‖p_r) - 2 JSD."),
+         Mistake("the JSD term missing", KLDivergence(P_G, P_R),
+                 "Besides KL(p_g‖p_r) the non-saturating gradient has -2 JSD(p_g‖p_r).", 0.25)))
