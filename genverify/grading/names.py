@@ -18,6 +18,9 @@ SYMBOLIC_TARGETS = (
     "diffusion.dsm_target",
     "diffusion.probability_flow_drift",
     "gan.nonsaturating_divergence",
+    "diffusion.tweedie_x0",
+    "diffusion.eps_weight",
+    "diffusion.ddim_mean",
 )
 
 CODE_TARGETS = (

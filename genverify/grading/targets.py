@@ -306,3 +306,74 @@ def _gan_nonsaturating_divergence() -> Target:
                  "2 JSD is what the saturating loss E log(1 - D*) follows; -log D* follows KL(p_g‖p_r) - 2 JSD."),
          Mistake("the JSD term missing", KLDivergence(P_G, P_R),
                  "Besides KL(p_g‖p_r) the non-saturating gradient has -2 JSD(p_g‖p_r).", 0.25)))
+
+
+# Tweedie, the ε-weight and DDIM (issue 13): the references are the formulas that
+# ``diffusion.tweedie`` and ``diffusion.ddim_marginals`` prove.  The score ∇ log q_t(x_t) is written
+# s_θ(x_t), which the parser reads as the score symbol ``s_θ(x)``.
+
+
+@_defines("diffusion.tweedie_x0")
+def _diffusion_tweedie_x0() -> Target:
+    reference = (x_t + (1 - beta_bar(t)) * s_theta) / sp.sqrt(beta_bar(t))
+    return Target(
+        "diffusion.tweedie_x0",
+        "E[x_0 | x_t] for x_t = √β̄_t x_0 + √(1-β̄_t) ε, in terms of x_t and the score s_θ(x_t) = ∇ log q_t(x_t) "
+        "(Tweedie's formula)",
+        reference, SCHEDULE, SCHEDULE_NAMES | {"x_t", "s_θ(x)"},
+        (Mistake("noise variance missing", (x_t + s_theta) / sp.sqrt(beta_bar(t)),
+                 "Tweedie multiplies the score by the noise variance: E[√β̄_t x_0 | x_t] = x_t + (1-β̄_t) ∇log q_t(x_t).",
+                 0.5),
+         Mistake("standard deviation for variance", (x_t + sp.sqrt(1 - beta_bar(t)) * s_theta) / sp.sqrt(beta_bar(t)),
+                 "The score is multiplied by the variance 1-β̄_t, not the standard deviation √(1-β̄_t) "
+                 "(that factor turns the score into -ε̂).", 0.5),
+         Mistake("β̄_t for √β̄_t", (x_t + (1 - beta_bar(t)) * s_theta) / beta_bar(t),
+                 "x_t scales x_0 by √β̄_t, so E[x_0 | x_t] divides by √β̄_t, not β̄_t.", 0.5),
+         Mistake("sign of the score term", (x_t - (1 - beta_bar(t)) * s_theta) / sp.sqrt(beta_bar(t)),
+                 "The score points towards the data: E[√β̄_t x_0 | x_t] = x_t + (1-β̄_t) s, with a plus.", 0.25),
+         Mistake("not divided by √β̄_t", x_t + (1 - beta_bar(t)) * s_theta,
+                 "x_t + (1-β̄_t) s is E[√β̄_t x_0 | x_t]; divide by √β̄_t for E[x_0 | x_t].", 0.5)))
+
+
+@_defines("diffusion.eps_weight")
+def _diffusion_eps_weight() -> Target:
+    weight = beta(t) ** 2 / (2 * posterior_variance(t) * (1 - beta(t)) * (1 - beta_bar(t)))
+    return Target(
+        "diffusion.eps_weight",
+        "the weight of E‖ε - ε_θ(x_t)‖² in the t-th denoising term of the negative ELBO, with "
+        "σ_t² = σ_q(t)² (Ho et al. 2020, eq. 12)",
+        weight, SCHEDULE, SCHEDULE_NAMES,
+        (Mistake("L_simple's weight", sp.Integer(1),
+                 "1 is L_simple's weight, a reweighting Ho et al. chose; the ELBO's weight is "
+                 "β_t²/(2σ_t²α_t(1-ᾱ_t)).", 0.25),
+         Mistake("α_t missing", beta(t) ** 2 / (2 * posterior_variance(t) * (1 - beta_bar(t))),
+                 "μ_θ = (x_t - β_t/√(1-ᾱ_t) ε_θ)/√α_t: squaring the 1/√α_t gives a factor 1/α_t.", 0.5),
+         Mistake("β_t for β_t²", beta(t) / (2 * posterior_variance(t) * (1 - beta(t)) * (1 - beta_bar(t))),
+                 "The means differ by β_t/(√α_t √(1-ᾱ_t)) (ε - ε_θ); squared, that is β_t².", 0.5),
+         Mistake("the x_0-weight", beta_bar(t - 1) * beta(t) ** 2 / (2 * posterior_variance(t) * (1 - beta_bar(t)) ** 2),
+                 "That is the weight of ‖x̂_0 - x_0‖²; with ε the weight is divided by SNR(t) = ᾱ_t/(1-ᾱ_t).", 0.25),
+         Mistake("factor ½ missing", 2 * weight,
+                 "The Gaussian KL with equal variances is ‖μ_1 - μ_2‖²/(2σ²): the factor ½ is missing.", 0.5)))
+
+
+@_defines("diffusion.ddim_mean")
+def _diffusion_ddim_mean() -> Target:
+    mean = sp.sqrt(beta_bar(t - 1)) * x_0 + sp.sqrt(1 - beta_bar(t - 1)) * (x_t - sp.sqrt(beta_bar(t)) * x_0) / sp.sqrt(
+        1 - beta_bar(t))
+    return Target(
+        "diffusion.ddim_mean",
+        "x_{t-1} of the deterministic DDIM step (η = 0) from x_t, with x̂_0 = x_0, in terms of x_t and x_0",
+        mean, SCHEDULE, SCHEDULE_NAMES | {"x_t", "x_0"},
+        (Mistake("DDPM's posterior mean", (sp.sqrt(1 - beta(t)) * (1 - beta_bar(t - 1)) * x_t
+                                           + sp.sqrt(beta_bar(t - 1)) * beta(t) * x_0) / (1 - beta_bar(t)),
+                 "μ̃_t is DDIM's mean at η = 1 (σ² = σ̃_t²); at η = 0 the noise direction keeps its full weight "
+                 "√(1-ᾱ_{t-1}).", 0.25),
+         Mistake("square root missing on the direction", sp.sqrt(beta_bar(t - 1)) * x_0
+                 + (1 - beta_bar(t - 1)) * (x_t - sp.sqrt(beta_bar(t)) * x_0) / sp.sqrt(1 - beta_bar(t)),
+                 "ε̂ has unit variance, so it is scaled by the standard deviation √(1-ᾱ_{t-1}).", 0.5),
+         Mistake("ε̂ not normalised", sp.sqrt(beta_bar(t - 1)) * x_0
+                 + sp.sqrt(1 - beta_bar(t - 1)) * (x_t - sp.sqrt(beta_bar(t)) * x_0),
+                 "x_t - √ᾱ_t x_0 is √(1-ᾱ_t) ε; divide by √(1-ᾱ_t) to get ε̂.", 0.5),
+         Mistake("t for t-1 on x_0", sp.sqrt(beta_bar(t)) * x_0
+                 + sp.sqrt(1 - beta_bar(t - 1)) * (x_t - sp.sqrt(beta_bar(t)) * x_0) / sp.sqrt(1 - beta_bar(t)),
+                 "x_{t-1} has the marginal of step t-1: its signal is √ᾱ_{t-1} x̂_0.", 0.5)))
