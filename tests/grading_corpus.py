@@ -363,6 +363,34 @@ CORPUS = [
      r"\sqrt{\bar\alpha_{t-1}}x_0 + \sqrt{1-\bar\alpha_{t-1}}\frac{x_t-\sqrt{\bar\alpha_{t-1}}x_0}{\sqrt{1-\bar\alpha_{t-1}}}",
      INCORRECT, None),
     ("diffusion.ddim_mean", r"\frac{x_t - \sqrt{1-\bar\alpha_t}\,x_0}{\sqrt{\bar\alpha_t}}", INCORRECT, None),
+    # --- diffusion.gaussian_kl
+    ("diffusion.gaussian_kl",
+     r"\log\frac{\sigma_2}{\sigma_1} + \frac{\sigma_1^2 + (\mu_1-\mu_2)^2}{2\sigma_2^2} - \frac12", CORRECT, None),
+    ("diffusion.gaussian_kl", r"log(sigma_2/sigma_1) + (sigma_1^2 + (mu_1 - mu_2)^2)/(2*sigma_2^2) - 1/2", CORRECT, None),
+    ("diffusion.gaussian_kl",
+     r"\ln\sigma_2 - \ln\sigma_1 + \frac{\sigma_1^2+(\mu_1-\mu_2)^2}{2\sigma_2^2}-\frac{1}{2}", CORRECT, None),
+    ("diffusion.gaussian_kl",
+     r"\frac{1}{2}\left(\log\frac{\sigma_2^2}{\sigma_1^2} + \frac{\sigma_1^2}{\sigma_2^2} + "
+     r"\frac{(\mu_1-\mu_2)^2}{\sigma_2^2} - 1\right)", CORRECT, None),
+    ("diffusion.gaussian_kl", r"\log\sigma_2 - \log\sigma_1 + \frac{(\mu_2-\mu_1)^2 + \sigma_1^2 - \sigma_2^2}{2\sigma_2^2}",
+     CORRECT, None),
+    ("diffusion.gaussian_kl", r"-\log\frac{\sigma_1}{\sigma_2} + \frac{\sigma_1^2 + (\mu_1-\mu_2)^2}{2\sigma_2^2} - \frac12",
+     CORRECT, None),
+    ("diffusion.gaussian_kl",
+     r"\log\frac{\sigma_1}{\sigma_2} + \frac{\sigma_1^2 + (\mu_1-\mu_2)^2}{2\sigma_2^2} - \frac12", INCORRECT,
+     "log-ratio inverted"),
+    ("diffusion.gaussian_kl",
+     r"\log\frac{\sigma_2^2}{\sigma_1^2} + \frac{\sigma_1^2 + (\mu_1-\mu_2)^2}{2\sigma_2^2} - \frac12", INCORRECT,
+     "½ dropped on the log of the variances"),
+    ("diffusion.gaussian_kl", r"\log\frac{\sigma_2}{\sigma_1} + \frac{\sigma_1^2 + (\mu_1-\mu_2)^2}{2\sigma_2^2}",
+     INCORRECT, "-½ dropped"),
+    ("diffusion.gaussian_kl",
+     r"\log\frac{\sigma_2}{\sigma_1} + \frac{\sigma_1^2 + (\mu_1-\mu_2)^2}{2\sigma_1^2} - \frac12", INCORRECT,
+     "σ_1² for σ_2² in the denominator"),
+    ("diffusion.gaussian_kl",
+     r"\log\frac{\sigma_1}{\sigma_2} + \frac{\sigma_2^2 + (\mu_1-\mu_2)^2}{2\sigma_1^2} - \frac{1}{2}", INCORRECT,
+     "KL reversed"),
+    ("diffusion.gaussian_kl", r"\frac{(\mu_1-\mu_2)^2}{2\sigma_2^2}", INCORRECT, None),
 ]
 
 #: What students write before an answer: a name for it (refused before issue 11).
@@ -382,6 +410,7 @@ _LEFT_HAND_SIDES = {
     "diffusion.tweedie_x0": (r"\hat x_0 =", r"E[x_0 | x_t] ="),
     "diffusion.eps_weight": (r"w_t =", r"\lambda_t ="),
     "diffusion.ddim_mean": (r"x_{t-1} =", r"\hat x_{t-1} ="),
+    "diffusion.gaussian_kl": (r"D_{KL} =", r"\mathrm{KL} ="),
 }
 _WRAPS = (lambda lhs, a: f"${a}$", lambda lhs, a: f"{a}.", lambda lhs, a: f"{lhs} {a}",
           lambda lhs, a: f"\\[{a}\\]", lambda lhs, a: f"$$ {a} $$,", lambda lhs, a: f"${lhs} {a}$.")

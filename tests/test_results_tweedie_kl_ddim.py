@@ -176,3 +176,35 @@ def test_a_step_that_only_substitutes_is_shown_unevaluated():
             relation = step.relation
             if hasattr(relation, "lhs"):
                 assert relation.lhs != relation.rhs, f"{module.__name__}: {step.why}"
+
+
+# --- the grading targets ---------------------------------------------------------------------------
+
+
+def test_two_gaussians_notation_parses_and_refuses_what_it_does_not_know():
+    from genverify.grading.errors import ParseError
+    from genverify.grading.parse import parse
+    from genverify.grading.targets import mu_1, mu_2, sigma_1, sigma_2
+
+    for text in (r"\mu_1 - \mu_{2} + \sigma_1^2/\sigma_2", "mu_1 - mu_2 + sigma_1^2/sigma_2", "μ_1 - μ_2 + σ_1^2/σ_2"):
+        assert parse(text) == mu_1 - mu_2 + sigma_1**2 / sigma_2
+    for text, message in ((r"\mu_3", "mu_3"), (r"\sigma_1(t)", "not a function"), (r"\nu_1", "nu_1")):
+        with pytest.raises(ParseError, match=message):
+            parse(text)
+
+
+@pytest.mark.parametrize(("target", "answer", "diagnosis"), [
+    ("diffusion.gaussian_kl", r"\log\frac{\sigma_1}{\sigma_2} + \frac{\sigma_1^2 + (\mu_1-\mu_2)^2}{2\sigma_2^2} - \frac{1}{2}",
+     "log-ratio inverted"),
+    ("diffusion.eps_weight", "1", "L_simple's weight"),
+    ("diffusion.tweedie_x0", r"\frac{x_t + s_\theta(x_t)}{\sqrt{\bar\alpha_t}}", "noise variance missing"),
+    ("diffusion.ddim_mean",
+     r"\frac{\sqrt{\alpha_t}(1-\bar\alpha_{t-1})}{1-\bar\alpha_t}x_t + \frac{\sqrt{\bar\alpha_{t-1}}\beta_t}{1-\bar\alpha_t}x_0",
+     "DDPM's posterior mean"),
+])
+def test_the_new_targets_name_the_typical_mistake(target, answer, diagnosis):
+    from genverify.grading.symbolic import grade_answer
+
+    result = grade_answer(target, answer)
+    assert result["verdict"] == "incorrect" and result["diagnosis"] == [diagnosis]
+    assert 0 < result["score"] < 1

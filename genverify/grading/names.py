@@ -21,6 +21,7 @@ SYMBOLIC_TARGETS = (
     "diffusion.tweedie_x0",
     "diffusion.eps_weight",
     "diffusion.ddim_mean",
+    "diffusion.gaussian_kl",
 )
 
 CODE_TARGETS = (

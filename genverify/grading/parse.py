@@ -17,7 +17,9 @@ positive integer ``i``; ``p_r``/``p_data``/``p_g`` are the density symbols of
 ``functionals``; ``KL``, ``D_{KL}``, ``JSD``, ``D_{JS}``, ``\int .. dx`` and
 ``E_{x~p}[f]`` are its functionals.  ``x``, ``x_t``, ``x_0``, ``x_{t-1}``, ``x_known``, ``M``,
 ``\hat x_θ(x_t)`` and ``s_θ(x)`` are real symbols of one coordinate, so ``⊙`` is a product and
-``‖v‖²`` is ``v**2``.  ``D(x)``/``D^*(x)`` is the positive symbol ``D``.
+``‖v‖²`` is ``v**2``.  ``D(x)``/``D^*(x)`` is the positive symbol ``D``.  ``μ_1``, ``μ_2``
+(``\mu_1``, ``mu_1``) and ``σ_1``, ``σ_2`` (``\sigma_1``, ``sigma_1``) are the means and standard
+deviations of two Gaussians (real, and positive).
 
 Ambiguity rules:
 
@@ -100,8 +102,11 @@ _ELLIPSIS = sp.Symbol("⋯")
 _FUNCTION_NAMES = {beta: "beta", beta_bar: "beta_bar", sp.Product: "prod", sp.Sum: "sum",
                    IntegralDx: "integral", Expectation: "E", KLDivergence: "KL",
                    JSDivergence: "JSD"}
+#: The two Gaussians of a KL divergence: ``N(μ_1, σ_1²)`` and ``N(μ_2, σ_2²)``.
+_GAUSSIAN_MEANS = {k: sp.Symbol(f"μ_{k}", real=True) for k in ("1", "2")}
+_GAUSSIAN_SCALES = {k: sp.Symbol(f"σ_{k}", positive=True) for k in ("1", "2")}
 _SYMBOL_NAMES = ("t", "x", "x_t", "x_0", "x_{t-1}", "x_known", "M", _HAT_X.name, _S_THETA.name,
-                 P_R.name, P_G.name, "D")
+                 P_R.name, P_G.name, "D", *(s.name for s in (*_GAUSSIAN_MEANS.values(), *_GAUSSIAN_SCALES.values())))
 
 
 def known_names() -> tuple[str, ...]:
@@ -242,6 +247,12 @@ class _Build(Transformer):
         # Unknown, but it may be an ignored argument (``s_θ(x, δ)``): judged at the end.
         return sp.Symbol(str(items[0]), real=True)
 
+    def greek_sub(self, items):
+        head, sub = items
+        if str(head) in ("\\mu", "μ") and str(sub) in _GAUSSIAN_MEANS:
+            return _GAUSSIAN_MEANS[str(sub)]
+        self._unknown(str(head).lstrip("\\") + f"_{sub}", head)
+
     # -- names -------------------------------------------------------------------------------
     def _word_text(self, token):
         text = str(token)
@@ -259,6 +270,8 @@ class _Build(Transformer):
 
     def name_sub(self, items):
         text = self._word_text(items[0])
+        if text == "mu" and str(items[1]) in _GAUSSIAN_MEANS:
+            return _GAUSSIAN_MEANS[str(items[1])]
         if text != "x":
             self._unknown(f"{text}_…", items[0])
         sub = items[1]
@@ -308,6 +321,11 @@ class _Build(Transformer):
 
     def sigma_q(self, items):
         head, sub, _, exponent, call = items
+        if str(sub) in _GAUSSIAN_SCALES:
+            if call is not None:
+                self._fail(f"σ_{sub} is a standard deviation, not a function: write it without (...)", head)
+            scale = _GAUSSIAN_SCALES[str(sub)]
+            return scale if exponent is None else self.pow([scale, head, exponent])
         if sub != "q":
             self._unknown(f"σ_{sub}", head)
         self._used.add("σ_q")

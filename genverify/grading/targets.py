@@ -25,8 +25,14 @@ x_known = sp.Symbol("x_known", real=True)
 M = sp.Symbol("M", real=True)
 s_theta = sp.Symbol("s_θ(x)", real=True)
 
+#: The two Gaussians of a KL divergence, ``N(μ_1, σ_1²)`` and ``N(μ_2, σ_2²)`` (as ``parse`` builds them).
+mu_1, mu_2 = sp.symbols("μ_1 μ_2", real=True)
+sigma_1, sigma_2 = sp.symbols("σ_1 σ_2", positive=True)
+
 #: What a point of each kind of target fixes (see ``genverify.grading.evaluate``).
 SCHEDULE, DENSITIES, FUNCTIONALS, INPAINTING = "schedule", "densities", "functionals", "inpainting"
+#: Means and standard deviations of two Gaussians (every point draws them).
+GAUSSIANS = "gaussians"
 
 
 @dataclass(frozen=True)
@@ -377,3 +383,28 @@ def _diffusion_ddim_mean() -> Target:
          Mistake("t for t-1 on x_0", sp.sqrt(beta_bar(t)) * x_0
                  + sp.sqrt(1 - beta_bar(t - 1)) * (x_t - sp.sqrt(beta_bar(t)) * x_0) / sp.sqrt(1 - beta_bar(t)),
                  "x_{t-1} has the marginal of step t-1: its signal is √ᾱ_{t-1} x̂_0.", 0.5)))
+
+
+@_defines("diffusion.gaussian_kl")
+def _diffusion_gaussian_kl() -> Target:
+    def kl(m_1, s_1, m_2, s_2):
+        return sp.log(s_2 / s_1) + (s_1**2 + (m_1 - m_2) ** 2) / (2 * s_2**2) - sp.Rational(1, 2)
+
+    reference = kl(mu_1, sigma_1, mu_2, sigma_2)
+    return Target(
+        "diffusion.gaussian_kl", "KL(N(μ_1, σ_1²) ‖ N(μ_2, σ_2²)) for one coordinate, σ_1, σ_2 > 0",
+        reference, GAUSSIANS, frozenset({"μ_1", "μ_2", "σ_1", "σ_2"}),
+        (Mistake("log-ratio inverted", reference - 2 * sp.log(sigma_2 / sigma_1),
+                 "The KL takes log p_1 - log p_2, whose normalising constants give log(σ_2/σ_1), not log(σ_1/σ_2).",
+                 0.5),
+         Mistake("½ dropped on the log of the variances", reference + sp.log(sigma_2 / sigma_1),
+                 "½ log(σ_2²/σ_1²) = log(σ_2/σ_1): the log of the variance ratio needs the factor ½.", 0.5),
+         Mistake("-½ dropped", reference + sp.Rational(1, 2),
+                 "E[(X-μ_1)²]/(2σ_1²) = ½ comes from p_1's own log-density and is subtracted: the KL of a "
+                 "Gaussian from itself must be 0.", 0.5),
+         Mistake("σ_1² for σ_2² in the denominator", kl(mu_1, sigma_1, mu_2, sigma_1) + sp.log(sigma_2 / sigma_1),
+                 "The quadratic term comes from log p_2, so it is divided by p_2's variance σ_2².", 0.25),
+         Mistake("KL reversed", kl(mu_2, sigma_2, mu_1, sigma_1),
+                 "That is KL(N(μ_2, σ_2²) ‖ N(μ_1, σ_1²)); the KL is not symmetric and the expectation is under "
+                 "the first Gaussian.", 0.25)))
+
