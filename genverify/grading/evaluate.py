@@ -3,9 +3,10 @@
 A *point* fixes everything an answer may mention: a concrete random schedule ``β_1..β_T`` and a
 time ``t`` (so ``β̄``, ``∏`` and ``σ_q(t)²`` get values that satisfy every schedule identity),
 values of ``x_t``, ``x_0``, ``x``, ``x_known``, ``s_θ(x)``, a binary mask value, positive
-density values, two Gaussians' means ``μ_1, μ_2`` and standard deviations ``σ_1, σ_2 > 0``, and two random discrete distributions on which ``∫``, ``E``, ``KL`` and ``JSD``
-are finite sums.  ``evaluate`` compiles an expression once into closures that compute it with
-mpmath at ``DIGITS`` significant digits, then runs them at each point.
+density values, two random discrete distributions on which ``∫``, ``E``, ``KL`` and ``JSD``
+are finite sums, and for a ``GAUSSIANS`` target two Gaussians' means ``μ_1, μ_2`` and standard
+deviations ``σ_1, σ_2 > 0``.  ``evaluate`` compiles an expression once into closures that
+compute it with mpmath at ``DIGITS`` significant digits, then runs them at each point.
 """
 
 from __future__ import annotations
@@ -20,8 +21,8 @@ import sympy as sp
 from genverify.derivations.notation import beta, beta_bar
 from genverify.grading.functionals import DENSITIES, Expectation, IntegralDx, JSDivergence, KLDivergence, \
     expand_functionals
-from genverify.grading.targets import FUNCTIONALS, INPAINTING, M, Target, mu_1, mu_2, s_theta, sigma_1, sigma_2, t, x, \
-    x_0, x_known, x_t
+from genverify.grading.targets import FUNCTIONALS, GAUSSIANS, INPAINTING, M, Target, mu_1, mu_2, s_theta, sigma_1, \
+    sigma_2, t, x, x_0, x_known, x_t
 
 #: Working precision.  High enough that an offset a student might add to game a numeric
 #: comparison (``+ 10^{-20}``, ``+ β_t^{100}`` with β_t ≥ 0.13) shows up as a disagreement.
@@ -67,9 +68,11 @@ def draw_points(target: Target, rng: np.random.Generator, n: int) -> list[Point]
         values = {x_t: rng.normal(0, 1.5), x_0: rng.normal(0, 1.5), x: rng.normal(0, 1.5),
                   x_known: rng.normal(0, 1.5), s_theta: rng.normal(0, 1.5),
                   M: float(rng.integers(0, 2)) if target.kind == INPAINTING else 1.0,
-                  **{d: float(np.exp(rng.normal(0, 0.7))) for d in DENSITIES},
-                  mu_1: rng.normal(0, 1.5), mu_2: rng.normal(0, 1.5),
-                  sigma_1: float(np.exp(rng.normal(0, 0.5))), sigma_2: float(np.exp(rng.normal(0, 0.5)))}
+                  **{d: float(np.exp(rng.normal(0, 0.7))) for d in DENSITIES}}
+        if target.kind == GAUSSIANS:
+            # Drawn only here, so the other targets' points stay the draws they always were.
+            values.update({mu_1: rng.normal(0, 1.5), mu_2: rng.normal(0, 1.5),
+                           sigma_1: float(np.exp(rng.normal(0, 0.5))), sigma_2: float(np.exp(rng.normal(0, 0.5)))})
         atoms = ()
         if target.kind == FUNCTIONALS:
             k = int(rng.integers(2, 6))
