@@ -84,7 +84,7 @@ def derivation(saturating=SATURATING, non_saturating=NON_SATURATING, bound=BOUND
                   "-(1-σ(f))∂f/∂θ → -∂f/∂θ; ‖∇_x D‖/(1-D) < ε/(1-ε) for D, ‖∇_x D‖ < ε, "
                   "(E‖J_θG‖)² ≤ E‖J_θG‖² ≤ M² (on 2 values) and Mε/(1-ε) → 0: the ingredients of "
                   "Arjovsky–Bottou's ‖∇_θ E_z log(1-D(G_θ(z)))‖ < Mε/(1-ε)",
-        display_claim=r"\left\| \nabla_\theta\, \mathbb{E}_z \log\left(1 - D(G_\theta(z))\right) \right\| < \frac{M \varepsilon}{1 - \varepsilon} \to 0 \quad \text{as } \varepsilon \to 0, \quad \text{while the non-saturating } \nabla_\theta\left[-\log D(G_\theta(z))\right] \text{ does not vanish}",
+        display_claim=r"\left\| \nabla_\theta\, \mathbb{E}_z \log\left(1 - D(G_\theta(z))\right) \right\| < \frac{M \varepsilon}{1 - \varepsilon} \to 0 \ \text{as } \varepsilon \to 0, \quad \text{while the non-saturating } \nabla_\theta\left[-\log D(G_\theta(z))\right] \text{ does not vanish}",
         domain=DOMAIN,
         steps=steps,
     )

@@ -66,6 +66,24 @@ def claim_math(rel) -> list[tuple[str, Markup]]:
             for (label, tex), (_, text) in zip(claim_parts(rel, latex), claim_parts(rel, plain))]
 
 
+def display_lines(tex: str) -> list[str]:
+    """A displayed claim cut into lines at its top-level ``\\quad`` separators (a trailing comma
+    dropped), so ``q = N(μ̃, σ̃²), \\quad μ̃ = …, \\quad σ̃² = …`` reads as three lines, not one
+    line wider than the page."""
+    lines, depth, start, i = [], 0, 0, 0
+    while i < len(tex):
+        if tex[i] == "{":
+            depth += 1
+        elif tex[i] == "}":
+            depth -= 1
+        elif depth == 0 and tex.startswith(r"\quad", i) and not tex[i + 5:i + 6].isalpha():
+            lines.append(tex[start:i])
+            start = i + len(r"\quad")
+        i += 1
+    lines.append(tex[start:])
+    return [line.strip().removesuffix(",").strip() for line in lines if line.strip()]
+
+
 # --- the derivation a student reads ----------------------------------------------------------
 
 

@@ -40,7 +40,7 @@ LATEX_NAMES = {
     "σ_q(t)²": r"\sigma_q(t)^2", "x̂_θ(x_t)": r"\hat{x}_\theta(x_t)", "‖∇_x D‖": r"\|\nabla_x D\|",
     "∂f/∂θ": r"\partial f/\partial\theta", "μ_1": r"\mu_1", "μ_2": r"\mu_2", "β": r"\beta",
     "x_{t-1}": "x_{t-1}", "x_known_1": r"x^{\mathrm{known}}_1", "x_known_2": r"x^{\mathrm{known}}_2",
-    "x_known_3": r"x^{\mathrm{known}}_3",
+    "x_known_3": r"x^{\mathrm{known}}_3", "σ_1²": r"\sigma_1^2", "x̂_θ(x_1)": r"\hat{x}_\theta(x_1)",
 }
 
 

@@ -27,8 +27,8 @@ from genverify.grading.audit import run_audit
 from genverify.notation_page import notation_page
 from genverify.checking import check_results
 from genverify.registry import RESULTS, Result
-from genverify.pages import (CheckTable, checked_steps, claim_math, crosscheck_table, domain_summary, exercise, math,
-                             readable_steps, refute)
+from genverify.pages import (CheckTable, checked_steps, claim_math, crosscheck_table, display_lines, domain_summary,
+                             exercise, math, readable_steps, refute)
 
 #: Monte Carlo profile of the cross-check tables (the one ``genverify check`` runs by default).
 PROFILE = "default"
@@ -56,7 +56,7 @@ def _result_page(result: Result, report: Report, proof_rng, outcomes, audit_rows
         "result": result,
         "page": f"results/{result.id}.html",
         "statement": derivation.statement,
-        "display_claim": math(display_claim, derivation.statement, display=True) if display_claim else None,
+        "display_claim": [math(line, derivation.statement, display=True) for line in display_lines(display_claim)],
         "scope": getattr(result, "scope", ""),
         "claim": claim_math(derivation.claim),
         "hypotheses": derivation.domain.hypotheses,
