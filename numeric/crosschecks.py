@@ -13,8 +13,11 @@ importance weights along forward trajectories against a diffusion model's exact 
 Dirac-GAN flows near the equilibrium against the Jacobian's eigenvalues (``numeric.dirac_gan_flow``),
 ``J_DSM - J_ESM`` for several models against one constant (``numeric.dsm_identity``), particles
 moved back by the PF-ODE and the reverse SDE against the forward marginals
-(``numeric.probability_flow``), and the non-saturating gradient at ``D*`` against
-``∇[KL - 2JSD]`` (``numeric.ns_gradient``).
+(``numeric.probability_flow``), the non-saturating gradient at ``D*`` against
+``∇[KL - 2JSD]`` (``numeric.ns_gradient``), the normal equations of Tweedie's posterior means and
+the ELBO's terms against the ε-weight (``numeric.tweedie``), sampled log-ratios against the Gaussian
+KL (``numeric.gaussian_kl``), and the states DDIM visits against the forward marginals
+(``numeric.ddim``).
 
 Every check returns an :class:`Outcome` ``(estimate, se, expected, n)``, scalars or arrays of
 one shape (the coordinates of the check); ``z = (estimate - expected)/se`` and the check passes
