@@ -24,8 +24,8 @@ brings it):
 
 The grader makes itself non-dumpable (``PR_SET_DUMPABLE`` 0), so no process of its user can open
 its ``/proc`` memory, environment or descriptors.  Anything that cannot be built raises
-:class:`SandboxUnavailable`, whose message says why and how to fix it.
-
+:class:`SandboxUnavailable`, whose message says why and how to fix it; an unusable course
+interpreter raises :class:`CourseEnvironmentError`.
 """
 
 from __future__ import annotations
