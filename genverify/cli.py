@@ -144,14 +144,14 @@ def _parser() -> argparse.ArgumentParser:
                       help="a course environment: the interpreter (e.g. a venv's bin/python, with "
                            "NumPy) whose site-packages submissions may import, mounted read-only; "
                            "default: this interpreter with NumPy only")
-    code.add_argument("--wall-seconds", type=_bounded("wall-clock limit", "seconds", 0.1, MAX_TIMEOUT, float),
+    code.add_argument("--wall-seconds", metavar="S", type=_bounded("wall-clock limit", "seconds", 0.1, MAX_TIMEOUT, float),
                       default=20.0, help="wall-clock seconds per request: the import, then all cases (default 20)")
-    code.add_argument("--cpu-seconds", type=_bounded("CPU limit", "seconds", 1, MAX_TIMEOUT), default=10,
+    code.add_argument("--cpu-seconds", metavar="S", type=_bounded("CPU limit", "seconds", 1, MAX_TIMEOUT), default=10,
                       help="CPU seconds for the submission's whole process (default 10)")
-    code.add_argument("--memory-mb", type=_bounded("memory limit", "MiB", 64, 1 << 20), default=1024,
+    code.add_argument("--memory-mb", metavar="MIB", type=_bounded("memory limit", "MiB", 64, 1 << 20), default=1024,
                       help="MiB the submission may allocate (RLIMIT_DATA; its address space may be "
                            "1 GiB more, for mapped library code) (default 1024)")
-    code.add_argument("--tmp-mb", type=_bounded("temp size", "MiB", 1, 4096), default=16,
+    code.add_argument("--tmp-mb", metavar="MIB", type=_bounded("temp size", "MiB", 1, 4096), default=16,
                       help="MiB of its writable /tmp (TMPDIR), in memory (default 16)")
 
     serve = sub.add_parser("serve", help="grade JSON lines from stdin in one warm process (for LMS wrappers)")

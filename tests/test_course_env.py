@@ -138,6 +138,14 @@ def test_limits_refuse_values_that_are_not_positive(field, value):
         Limits(**{field: value})
 
 
+def test_the_cli_defaults_are_the_limits_defaults():
+    from genverify.cli import _parser
+
+    args = _parser().parse_args(["grade-code", POSTERIOR, "x.py"])
+    assert Limits(seconds=args.wall_seconds, cpu_seconds=args.cpu_seconds,
+                  memory_bytes=args.memory_mb << 20, tmp_bytes=args.tmp_mb << 20) == Limits()
+
+
 def test_the_cli_passes_its_limits_through(tmp_path, capsys):
     path = submission(tmp_path, WRITE.format(mib=3))
     argv = ["grade-code", POSTERIOR, path, "--format", "json", "--wall-seconds", "60"]
