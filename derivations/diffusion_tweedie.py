@@ -30,7 +30,7 @@ from __future__ import annotations
 import sympy as sp
 
 from .engine import All, Derivation, Domain, Equal, Less, Step, chain
-from .notation import GaussianKL, beta, beta_bar, gaussian_logpdf
+from .notation import GaussianKL, NormalPDF, beta, beta_bar, gaussian_logpdf
 
 t = sp.Symbol("t", integer=True, positive=True)
 x_t = sp.Symbol("x_t", real=True)
@@ -50,7 +50,7 @@ BAR = beta_bar(t)
 
 def normal(mean_of_x0):
     """``N(x_t; c_t x_0, s_t²)`` at ``x_0 = mean_of_x0``: the density of ``x_t`` given ``x_0``."""
-    return sp.exp(gaussian_logpdf(x_t, c_t * mean_of_x0, s_t**2))
+    return NormalPDF(x_t, c_t * mean_of_x0, s_t**2)
 
 
 def x0_from_eps(noise):

@@ -196,3 +196,24 @@ class GaussianKL(sp.Function):
         v1, v2 = (printer._print(v) for v in self.variances)
         body = rf"D_{{\mathrm{{KL}}}}\left(\mathcal{{N}}({m1}, {v1}) \,\|\, \mathcal{{N}}({m2}, {v2})\right)"
         return body if exp is None else rf"\left({body}\right)^{{{exp}}}"
+
+
+class NormalPDF(sp.Function):
+    """``N(x; μ, v)``, the density of ``N(μ, v)`` at ``x`` (one coordinate), kept as one symbol so a
+    mixture of them prints as a person writes it; ``doit`` gives ``exp(gaussian_logpdf(x, μ, v))``,
+    which is what the engine checks (``Domain.prepare`` calls ``doit``)."""
+
+    nargs = 3
+
+    def doit(self, **hints):
+        x, mean, variance = (a.doit(**hints) for a in self.args)
+        return sp.exp(gaussian_logpdf(x, mean, variance))
+
+    def _sympystr(self, printer):
+        x, mean, variance = (printer._print(a) for a in self.args)
+        return f"N({x}; {mean}, {variance})"
+
+    def _latex(self, printer, exp=None):
+        x, mean, variance = (printer._print(a) for a in self.args)
+        body = rf"\mathcal{{N}}\left({x};\, {mean},\, {variance}\right)"
+        return body if exp is None else rf"{body}^{{{exp}}}"

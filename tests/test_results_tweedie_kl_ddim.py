@@ -75,8 +75,8 @@ def _three_atoms(c: float, s: float, atoms, weights):
     tw = diffusion_tweedie
     values = {tw.c_t: c, tw.s_t: s, **dict(zip(tw.atoms, atoms)), **dict(zip(tw.weights, weights))}
     score = sp.lambdify(tw.x_t, tw.SCORE.doit().subs(values), "math")
-    mean = sp.lambdify(tw.x_t, tw.POSTERIOR_MEAN.subs(values), "math")
-    eps = sp.lambdify(tw.x_t, tw.POSTERIOR_EPS.subs(values), "math")
+    mean = sp.lambdify(tw.x_t, tw.POSTERIOR_MEAN.doit().subs(values), "math")
+    eps = sp.lambdify(tw.x_t, tw.POSTERIOR_EPS.doit().subs(values), "math")
     return score, mean, eps
 
 
