@@ -7,6 +7,7 @@ the Monte Carlo tables with every coordinate labelled, and the domain in a few l
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -33,6 +34,7 @@ def _convertible(tex: str) -> str:
     return tex
 
 
+@functools.lru_cache(maxsize=8192)
 def math(tex: str, fallback: str, display: bool = False) -> Markup:
     """``tex`` as MathML carrying its TeX (``<annotation encoding="application/x-tex">``), or
     ``fallback`` (plain text) when the converter fails or leaves a LaTeX command behind

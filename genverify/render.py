@@ -44,6 +44,29 @@ LATEX_NAMES = {
 }
 
 
+def _memoised(render):
+    """``render`` remembering its output per expression: the docs print the same steps again for
+    every broken variant of a derivation (rebuilt, equal SymPy objects).  Printing is a pure
+    function of the expression; an unhashable one (a mutable matrix) is printed every time.  The
+    memo is emptied past 4096 entries, so a long-lived process does not grow with it."""
+    memo: dict = {}
+
+    def cached(expr) -> str:
+        try:
+            return memo[expr]
+        except KeyError:
+            if len(memo) >= 4096:
+                memo.clear()
+            memo[expr] = text = render(expr)
+            return text
+        except TypeError:
+            return render(expr)
+
+    cached.__doc__ = render.__doc__
+    return cached
+
+
+@_memoised
 def plain(expr) -> str:
     return PlainPrinter().doprint(expr)
 
@@ -141,6 +164,7 @@ class ConventionalLatexPrinter(LatexPrinter):
         return " ".join(parts)
 
 
+@_memoised
 def latex(expr) -> str:
     names = {}
     for s in sp.sympify(expr).free_symbols:
