@@ -73,7 +73,7 @@ def derivation(variance_rate: sp.Expr = VARIANCE_RATE, score: sp.Expr = SCORE, f
     steps = (
         *chain(
             sp.Derivative(P, t),
-            (rate, "differentiate N(x; m_t, v_t) in t and insert the moment equations m' = -½βm, v' = β(1-v)"),
+            (rate, "differentiating N(x; m_t, v_t) in t and inserting the moment equations m' = -½βm, v' = β(1-v)"),
             (forward, "differentiating -∂_x(f p) + ½g²∂²_x p in x, with f = -½βx and g² = β, gives the same: "
                       "the Gaussian path p_t solves the forward Fokker–Planck equation"),
         ),
@@ -81,11 +81,11 @@ def derivation(variance_rate: sp.Expr = VARIANCE_RATE, score: sp.Expr = SCORE, f
         *chain(
             flow,
             (-sp.Derivative(DRIFT * P, x) + G2 / 2 * sp.Derivative(P * score, x),
-             "PF-ODE drift f - ½g²∇log p: split the flux"),
+             "the PF-ODE's drift is f - ½g²∇log p: split its flux in two"),
             (forward, "p ∇log p = ∇p turns the score's flux into ½g² ∂²_x p: the PF-ODE transports p_t"),
         ),
         Step(Equal(reverse, forward),
-             "reverse SDE, drift f - g²∇log p, diffusion ½g² with the sign of backward time: g²∂²p - ½g²∂²p = ½g²∂²p"),
+             "the reverse SDE has drift f - g²∇log p, and its diffusion term changes sign in backward time: g²∂²p - ½g²∂²p = ½g²∂²p"),
     )
     return Derivation(
         claim=All((

@@ -75,14 +75,14 @@ def derivation(generator_loss: sp.Expr | None = None, kl: sp.Expr = KL(G, R), js
         ("∇KL(p_g‖p_r)", Equal(sp.Derivative(kl, theta), grad_kl),
          "∇ Σ g_i log(g_i/r_i) = Σ g_i' log(g_i/r_i) + Σ g_i', and Σ g_i' = 0 (p_g sums to 1)"),
         ("∇2JSD(p_g‖p_r)", Equal(sp.Derivative(jsd_term, theta), grad_jsd2),
-         "∇ 2JSD: the derivatives of the logs of m = (g + r)/2 cancel between the two halves, leaving "
+         "in ∇ 2JSD the derivatives of the logs of m = (g + r)/2 cancel between the two halves, leaving "
          "Σ g_i' log(g_i/m_i)"),
     )
     links = chain(
         grad_kl + jsd_sign * grad_jsd2,
         (sp.Add(*(dp * sp.log((g + r) / (2 * r)) for dp, g, r in pairs)),
-         "subtract: log(g/r) - log(2g/(g + r)) = log((g + r)/(2r))"),
-        (grad_ns, "= -log D*_i - log 2, and the log 2 terms sum to -log 2·Σ g_i' = 0"),
+         "subtracting, log(g/r) - log(2g/(g + r)) = log((g + r)/(2r))"),
+        (grad_ns, "log((g + r)/(2r)) = -log D*_i - log 2, and the log 2 terms sum to -log 2·Σ g_i' = 0"),
     )
     steps = (*(Step(relation, why) for _, relation, why in relations), *links)
     return Derivation(

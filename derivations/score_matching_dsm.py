@@ -100,11 +100,11 @@ def derivation(target: sp.Expr = TARGET, c: sp.Expr = CONSTANT, score_value: sp.
         *chain(
             dsm - esm,
             (s * (Q * score - cross) + c,
-             "expand both squares: the ½s² terms cancel, as both are weighted by Σ_i p_i q(x_t | x_i) = q(x_t)"),
-            (c, "the cross terms cancel by the previous identity"),
+             "expanding both squares, the ½s² terms cancel: both are weighted by Σ_i p_i q(x_t | x_i) = q(x_t)"),
+            (c, "the cross terms cancel by the identity of step 3"),
         ),
         Step(Equal(sp.Derivative(dsm - esm, s), 0),
-             "so the difference does not depend on the model: integrated over x_t, J_DSM(s) = J_ESM(s) + C"),
+             "the difference does not involve the model: integrated over x_t, J_DSM(s) = J_ESM(s) + C"),
     )
     return Derivation(
         claim=All((

@@ -28,7 +28,7 @@ DELTA = 1e-3
 RK4_STEPS = 100
 
 SIMULATES = (f"Dirac-GAN gradient flows (RK4, {RK4_STEPS} steps to τ = {HORIZON:g}) from u(0) = δξ, δ = {DELTA:g}, "
-             "ξ ~ N(0, I), per R1 weight γ: the mean of ξᵀu(τ)/δ estimates tr exp(Jτ) = Σ e^{λτ}")
+             "ξ ~ N(0, I), per R1 weight γ: the mean of ξᵀu(τ)/δ estimates tr exp(Jτ) = Σ exp(λτ)")
 LABELS = tuple(f"tr exp(Jτ), γ = {gamma:g}" for gamma in GAMMAS)
 
 
