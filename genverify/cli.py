@@ -111,7 +111,7 @@ def _parser() -> argparse.ArgumentParser:
     grade.add_argument("--resume", action="store_true",
                        help="with --batch --out: skip ids already graded (OUT must be genverify's)")
     grade.add_argument("--format", choices=FORMATS, default="text")
-    grade.add_argument("--timeout", type=_timeout, default=5.0, help="seconds per answer (default 5)")
+    grade.add_argument("--timeout", type=_timeout, default=5.0, help="CPU seconds per answer (default 5)")
     grade.add_argument("--accept-numeric", action="store_true",
                        help="grade agreement at every random point without a symbolic proof correct "
                             "(method numeric), not undecided")
@@ -123,7 +123,7 @@ def _parser() -> argparse.ArgumentParser:
     steps.add_argument("target")
     steps.add_argument("--file", required=True, help="a chain e_0 = e_1 = ... (an aligned block is accepted)")
     steps.add_argument("--format", choices=("text", "json"), default="text")
-    steps.add_argument("--timeout", type=_timeout, default=5.0, help="seconds for the whole chain (default 5)")
+    steps.add_argument("--timeout", type=_timeout, default=5.0, help="CPU seconds for the whole chain (default 5)")
 
     code = sub.add_parser("grade-code", help="grade a Python function against its contract, sandboxed",
                           epilog="targets: " + ", ".join(CODE_TARGETS))
@@ -155,7 +155,7 @@ def _parser() -> argparse.ArgumentParser:
                       help="MiB of its writable /tmp (TMPDIR), in memory (default 16)")
 
     serve = sub.add_parser("serve", help="grade JSON lines from stdin in one warm process (for LMS wrappers)")
-    serve.add_argument("--timeout", type=_timeout, default=5.0, help="seconds per answer (default 5)")
+    serve.add_argument("--timeout", type=_timeout, default=5.0, help="CPU seconds per answer (default 5)")
     serve.add_argument("--accept-numeric", action="store_true",
                        help="grade agreement at every random point without a symbolic proof correct, "
                             "not undecided")

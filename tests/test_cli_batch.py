@@ -63,11 +63,16 @@ def test_a_grader_failure_on_one_answer_is_an_undecided_row(tmp_path, monkeypatc
 
 def test_the_timeout_applies_to_each_answer(tmp_path):
     src, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
-    _write(src, _row('"a"'), _row('"b"'))
-    # A microsecond is shorter than any parse; without the limit both answers would be correct.
+    # 1 - β̄_t padded with 24 pairs of terms that cancel: about 0.1 CPU s of parsing and proof,
+    # many times the CPU timer's resolution (a scheduler tick), so a microsecond's limit always
+    # fires; without the limit both answers would be correct.
+    padded = "1-\\\\bar\\\\beta_t" + "".join(
+        f" + \\\\frac{{{k}\\\\beta_t}}{{{k}+\\\\bar\\\\beta_t}} - \\\\frac{{{k}\\\\beta_t}}{{{k}+\\\\bar\\\\beta_t}}"
+        for k in range(1, 25))
+    _write(src, _row('"a"', padded), _row('"b"', padded))
     grade_batch(str(src), str(out), timeout=1e-6)
     assert {r["verdict"] for r in _rows(out)} == {"undecided"}
-    assert all("no verdict within 1e-06 s" in r["feedback"] for r in _rows(out))
+    assert all("no verdict within 1e-06 CPU seconds" in r["feedback"] for r in _rows(out))
 
 
 def test_a_second_writer_is_refused_while_the_first_holds_the_lock(tmp_path):
