@@ -32,6 +32,26 @@ import sympy as sp
 
 from .engine import All, Derivation, Domain, Equal, Step, chain
 
+class Normal(sp.Function):
+    """``N(x; m, v) = exp(-(x - m)²/(2v))/√(2πv)``, printed as such; ``doit`` (which the engine
+    applies before every check) writes the density out."""
+
+    nargs = 3
+
+    def doit(self, deep=True, **hints):
+        x_, m_, v_ = (a.doit(deep=deep, **hints) if deep else a for a in self.args)
+        return sp.exp(-(x_ - m_) ** 2 / (2 * v_)) / sp.sqrt(2 * sp.pi * v_)
+
+    def _sympystr(self, printer):
+        x_, m_, v_ = (printer._print(a) for a in self.args)
+        return f"N({x_}; {m_}, {v_})"
+
+    def _latex(self, printer, exp=None):
+        x_, m_, v_ = (printer._print(a) for a in self.args)
+        body = rf"\mathcal{{N}}\left({x_};\, {m_}, {v_}\right)"
+        return body if exp is None else rf"{body}^{{{exp}}}"
+
+
 x = sp.Symbol("x", real=True)
 t = sp.Symbol("t", real=True)
 beta_t = sp.Function("β")(t)
@@ -39,7 +59,7 @@ m = sp.Function("m")(t)
 v = sp.Function("v")(t)
 
 #: ``p_t(x) = N(x; m_t, v_t)``.
-P = sp.exp(-(x - m) ** 2 / (2 * v)) / sp.sqrt(2 * sp.pi * v)
+P = Normal(x, m, v)
 DRIFT = -beta_t * x / 2
 G2 = beta_t
 #: The VP SDE's moment equations for Gaussian data: ``m' = -½β m``, ``v' = β(1 - v)``.
@@ -99,9 +119,8 @@ def derivation(variance_rate: sp.Expr = VARIANCE_RATE, score: sp.Expr = SCORE, f
         domain=domain(variance_rate),
         steps=steps,
         display_claim=r"\partial_t p_t = -\partial_x(f p_t) + \tfrac12 g^2 \partial_x^2 p_t "
-                      r"= -\partial_x\!\bigl((f - \tfrac12 g^2 \nabla \log p_t)\, p_t\bigr) "
-                      r"= -\partial_x\!\bigl((f - g^2 \nabla \log p_t)\, p_t\bigr) - \tfrac12 g^2 \partial_x^2 p_t, "
-                      r"\qquad f = -\tfrac12 \beta(t) x,\; g^2 = \beta(t)",
+                      r"= -\partial_x\bigl((f - \tfrac12 g^2 \nabla \log p_t) p_t\bigr) "
+                      r"= -\partial_x\bigl((f - g^2 \nabla \log p_t) p_t\bigr) - \tfrac12 g^2 \partial_x^2 p_t",
     )
 
 

@@ -29,7 +29,7 @@ from __future__ import annotations
 import sympy as sp
 
 from .engine import All, Derivation, Domain, Equal, Step, chain
-from .notation import gaussian_logpdf
+from .diffusion_probability_flow import Normal
 
 x_t = sp.Symbol("x_t", real=True)
 x_0 = sp.Symbol("x_0", real=True)
@@ -41,7 +41,7 @@ probabilities = (p_1, p_2, p_3)
 
 def kernel(x0: sp.Expr) -> sp.Expr:
     """``q(x_t | x_0) = N(x_t; √ᾱ x_0, 1 - ᾱ)``."""
-    return sp.exp(gaussian_logpdf(x_t, sp.sqrt(alpha_bar) * x0, 1 - alpha_bar))
+    return Normal(x_t, sp.sqrt(alpha_bar) * x0, 1 - alpha_bar)
 
 
 #: ``∇_{x_t} log q(x_t | x_0) = -(x_t - √ᾱ x_0)/(1 - ᾱ) = -ε/√(1 - ᾱ)``: DSM's regression target.
