@@ -297,6 +297,9 @@ def test_the_gradescope_bundle_carries_the_wheel_and_installs_it(tmp_path, wheel
     assert os.access(bundle / "setup.sh", os.X_OK) and os.access(bundle / "run_autograder", os.X_OK)
     names = set(zipfile.ZipFile(bundle / WHEEL).namelist())
     assert {"genverify/autograder/gradescope.py", "genverify/cli.py", "genverify/grading/notation.lark"} <= names
+    # Every package of the checkout is in it (pyproject lists packages by hand: a new one is easy to miss).
+    packages = {p.relative_to(ROOT).as_posix() for p in (ROOT / "genverify").rglob("__init__.py")}
+    assert packages <= names, packages - names
     assert load_spec(str(bundle / "genverify-assignment.json")) == parse_spec(SPEC)
     # The zip has the files at its root, executable bits kept (Gradescope's layout).
     with zipfile.ZipFile(tmp_path / "autograder.zip") as archive:
