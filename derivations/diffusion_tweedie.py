@@ -30,7 +30,7 @@ from __future__ import annotations
 import sympy as sp
 
 from .engine import All, Derivation, Domain, Equal, Less, Step, chain
-from .notation import GaussianKL, NormalPDF, beta, beta_bar, gaussian_logpdf
+from .notation import GaussianKL, NormalPDF, Quantity, beta, beta_bar, gaussian_logpdf
 
 t = sp.Symbol("t", integer=True, positive=True)
 x_t = sp.Symbol("x_t", real=True)
@@ -67,12 +67,16 @@ def mu_tilde(x_start):
 #: ``w_i N(x_t; √β̄_t a_i, 1-β̄_t)``: the unnormalised posterior weight of atom i.
 JOINT = [w * normal(a_i) for w, a_i in zip(weights, atoms)]
 EVIDENCE = sp.Add(*JOINT)
+# Named quantities print as their names (their definitions are in DOMAIN's hypotheses); the
+# engine checks the sums they stand for.
 #: ``q_t(x_t)`` for data on the atoms ``a_i`` with probabilities ``w_i / Σ w_j``.
-MARGINAL = EVIDENCE / sp.Add(*weights)
+MARGINAL = Quantity("q_t(x_t)", "q_t(x_t)", EVIDENCE / sp.Add(*weights))
 SCORE = sp.Derivative(sp.log(MARGINAL), x_t)
-#: ``E[x_0 | x_t] = Σ π_i a_i`` and ``E[ε | x_t] = Σ π_i (x_t - √β̄_t a_i)/√(1-β̄_t)``, ``π_i = w_i N_i / Σ w_j N_j``.
-POSTERIOR_MEAN = sp.Add(*(j * a_i for j, a_i in zip(JOINT, atoms))) / EVIDENCE
-POSTERIOR_EPS = sp.Add(*(j * (x_t - c_t * a_i) / s_t for j, a_i in zip(JOINT, atoms))) / EVIDENCE
+#: ``E[x_0 | x_t] = Σ π_i a_i`` and ``E[ε | x_t] = Σ π_i (x_t - c_t a_i)/s_t``, ``π_i = w_i N_i / Σ w_j N_j``.
+POSTERIOR_MEAN = Quantity("E[x_0 | x_t]", r"\mathbb{E}[x_0 \mid x_t]",
+                          sp.Add(*(j * a_i for j, a_i in zip(JOINT, atoms))) / EVIDENCE)
+POSTERIOR_EPS = Quantity("E[ε | x_t]", r"\mathbb{E}[\varepsilon \mid x_t]",
+                         sp.Add(*(j * (x_t - c_t * a_i) / s_t for j, a_i in zip(JOINT, atoms))) / EVIDENCE)
 
 TWEEDIE = (x_t + s_t**2 * SCORE) / c_t
 EPS_WEIGHT = beta(t) ** 2 / (2 * sigma2 * (1 - beta(t)) * (1 - BAR))
@@ -89,7 +93,10 @@ DOMAIN = Domain(
     hypotheses=("t ≥ 2, 0 < β̄_t < β̄_{t-1} < 1, β_t = 1 - β̄_t/β̄_{t-1} (so 0 < β_t < 1 and β̄_t = (1-β_t) β̄_{t-1})",
                 "x_t = c_t x_0 + s_t ε, ε ~ N(0, 1) independent of x_0, any c_t, s_t > 0 (DDPM: c_t = √β̄_t, "
                 "s_t = √(1-β̄_t))",
-                "data on 3 atoms a_1, a_2, a_3 with probabilities w_i/(w_1 + w_2 + w_3), w_i > 0",
+                "data on 3 atoms a_1, a_2, a_3 with probabilities w_i/(w_1 + w_2 + w_3), w_i > 0, so "
+                "q_t(x_t) = Σ_i w_i N(x_t; c_t a_i, s_t²)/Σ_j w_j",
+                "Bayes: E[x_0 | x_t] = Σ_i a_i w_i N(x_t; c_t a_i, s_t²)/Σ_j w_j N(x_t; c_t a_j, s_t²) and "
+                "E[ε | x_t] = Σ_i ((x_t - c_t a_i)/s_t) w_i N(x_t; c_t a_i, s_t²)/Σ_j w_j N(x_t; c_t a_j, s_t²)",
                 "p_θ(x_{t-1}|x_t) = N(μ̃_t(x_t, x̂_0(ε_θ)), σ²), one coordinate"),
 )
 
@@ -99,7 +106,10 @@ def derivation(tweedie=TWEEDIE, eps_from_score=-s_t * SCORE, x0_from_noise=lambd
     """The derivation; the arguments let a test substitute a wrong Tweedie formula, ε-score
     relation, x_0-from-ε inversion or ε-weight."""
     score_sum = sp.Add(*(j * -(x_t - c_t * a_i) / s_t**2 for j, a_i in zip(JOINT, atoms))) / EVIDENCE
-    kl = GaussianKL(mu_tilde(x0_from_eps(eps)), mu_tilde(x0_from_eps(eps_theta)), sigma2)
+    kl = GaussianKL(Quantity("μ̃_t(x_t, x̂_0(ε))", r"\tilde\mu_t(x_t, \hat x_0(\varepsilon))", mu_tilde(x0_from_eps(eps))),
+                    Quantity("μ̃_t(x_t, x̂_0(ε_θ))", r"\tilde\mu_t(x_t, \hat x_0(\varepsilon_\theta))",
+                             mu_tilde(x0_from_eps(eps_theta))),
+                    sigma2)
     ho_mean = (x_t - beta(t) / sp.sqrt(1 - BAR) * eps_theta) / sp.sqrt(1 - beta(t))
     steps = (
         Step(Equal(sp.Derivative(normal(a), x_t), -(x_t - c_t * a) / s_t**2 * normal(a)),

@@ -217,3 +217,23 @@ class NormalPDF(sp.Function):
         x, mean, variance = (printer._print(a) for a in self.args)
         body = rf"\mathcal{{N}}\left({x};\, {mean},\, {variance}\right)"
         return body if exp is None else rf"{body}^{{{exp}}}"
+
+
+class Quantity(sp.Function):
+    """A quantity shown by its name, ``Quantity(plain, latex, expr)``: printed as ``plain`` (LaTeX:
+    ``latex``), while ``doit`` gives ``expr``, what the engine checks (``Domain.prepare`` calls
+    ``doit``).  A claim about ``E[x_0 | x_t]`` then reads as one, not as the sums defining it."""
+
+    nargs = 3
+
+    def __new__(cls, plain: str, latex: str, expr):
+        return super().__new__(cls, sp.Symbol(plain), sp.Symbol(latex), sp.sympify(expr))
+
+    def doit(self, **hints):
+        return self.args[2].doit(**hints)
+
+    def _sympystr(self, printer):
+        return self.args[0].name
+
+    def _latex(self, printer, exp=None):
+        return self.args[1].name if exp is None else rf"\left({self.args[1].name}\right)^{{{exp}}}"
