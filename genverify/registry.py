@@ -142,8 +142,8 @@ RESULTS: tuple[Result, ...] = (
         ("Arjovsky & Bottou 2017, Towards Principled Methods for Training GANs, Thm. 2.5",
          "Goodfellow et al. 2014, Generative Adversarial Nets, §3"),
         "gan_nonsaturating_gradient",
-        "p_r and p_g on 3 atoms with positive probabilities, p_g a differentiable family g(θ) (values and "
-        "derivatives at θ free), D* held fixed while differentiating; the claim is checked as its parts, "
+        "p_r and p_g on 2 atoms with positive probabilities (more atoms argued), p_g a differentiable family "
+        "g(θ) (value and derivative at θ free), D* held fixed while differentiating; the claim is checked as its parts, "
         "∇E[-log D*] = -Σ g_i' log D*_i = ∇KL - ∇2JSD (linearity of ∇ and transitivity joining them); densities "
         "and the reparametrised generator are argued, not checked"),
     Result.from_module(

@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 import time
 from collections import Counter
+from pathlib import Path
 
+import jsonschema
 import numpy as np
 import pytest
 import sympy as sp
@@ -186,7 +188,8 @@ def test_batch_grades_every_row_and_resumes(tmp_path):
 def test_gradescope_and_prairielearn_documents():
     wrong = grade_answer("gan.optimal_discriminator", r"\frac{p_g(x)}{p_r(x)+p_g(x)}")
     gs = json.loads(formats.render(wrong, "gradescope", max_score=4))
-    assert gs["score"] == 0 and gs["max_score"] == 4 and gs["tests"][0]["status"] == "failed"
+    assert gs["score"] == 0 and gs["tests"][0]["max_score"] == 4 and gs["tests"][0]["status"] == "failed"
+    assert "max_score" not in gs  # not in Gradescope's results.json specification
     assert "swapped" in gs["output"] and gs["visibility"] == "visible"
     right = grade_answer("gan.optimal_discriminator", r"\frac{p_r}{p_r+p_g}")
     pl = json.loads(formats.render(right, "prairielearn"))
@@ -194,6 +197,11 @@ def test_gradescope_and_prairielearn_documents():
     invalid = json.loads(formats.render(grade_answer("gan.optimal_discriminator", r"\frac{"), "prairielearn"))
     assert invalid["gradable"] is False and invalid["format_errors"]
     assert "swapped" in formats.render(wrong, "text")
+    # Both documents as the platforms specify them (tests/schemas/, written from their docs).
+    for platform, document in (("gradescope", gs), ("prairielearn", pl), ("prairielearn", invalid)):
+        schema = json.loads((Path(__file__).parent / "schemas" / f"{platform}-results.schema.json")
+                            .read_text(encoding="utf-8"))
+        jsonschema.validate(document, schema, cls=jsonschema.Draft202012Validator)
 
 
 # --- the audit of the homework solution ------------------------------------------------------

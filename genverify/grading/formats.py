@@ -2,8 +2,9 @@
 
 - ``json``: the design's grade object, one per line.
 - ``text``: verdict, score, feedback and the counterexample, for a terminal.
-- ``gradescope``: the autograder's ``results.json`` (``score``, ``max_score``, ``output``,
-  ``visibility``, ``tests[]``), https://gradescope-autograders.readthedocs.io/en/latest/specs/.
+- ``gradescope``: the autograder's ``results.json`` (``score``, ``output``, ``visibility``,
+  ``tests[]`` each with its ``max_score``), https://gradescope-autograders.readthedocs.io/en/latest/specs/;
+  the specification has no top-level ``max_score`` (the assignment's points are set on Gradescope).
 - ``prairielearn``: the external grader's ``results.json`` (``gradable``, ``score`` in [0, 1],
   ``format_errors``, ``message``, ``tests[]``), https://prairielearn.readthedocs.io/en/latest/externalGrading/.
 
@@ -68,7 +69,7 @@ def gradescope(result: dict, max_score: float = 1.0) -> str:
     test = {"name": result["target"], "score": score, "max_score": max_score,
             "status": "passed" if result["verdict"] == "correct" else "failed",
             "output": text(result), "visibility": "visible"}
-    return _dumps({"score": score, "max_score": max_score, "output": result["feedback"],
+    return _dumps({"score": score, "output": result["feedback"],
                    "visibility": "visible", "tests": [test]})
 
 
