@@ -14,9 +14,10 @@ The reverse KL barely penalises dropping a mode of ``p_r`` (``g_i → 0`` costs 
 ``-2JSD`` term pushes ``p_g`` *away* from ``p_r``: Arjovsky & Bottou's explanation of mode
 dropping and instability of the non-saturating loss.
 
-Scope (what the engine checks): ``p_r`` and ``p_g`` on 3 atoms with positive probabilities, ``p_g``
-a differentiable family ``g_1(θ), g_2(θ), g_3 = 1 - g_1 - g_2`` (values and derivatives at θ as
-free quantities), ``D*`` held fixed while differentiating and evaluated at the same θ.  For
+Scope (what the engine checks): ``p_r`` and ``p_g`` on 2 atoms with positive probabilities, ``p_g``
+a differentiable family ``g_1(θ), g_2 = 1 - g_1(θ)`` (value and derivative at θ as free
+quantities; 2 atoms keep each step on one line of the page, and more atoms, where the same
+algebra runs term by term with ``Σ g_i' = 0``, are argued, not checked), ``D*`` held fixed while differentiating and evaluated at the same θ.  For
 densities and a generator ``x = G_θ(z)`` the same computation with integrals (differentiating
 under the integral, and the reparametrisation ``∇_θ E_{p_θ} h = E_z ∇_θ h(G_θ(z))``) is argued,
 not checked.
@@ -30,14 +31,14 @@ from .engine import All, Derivation, Domain, Equal, Step, chain
 from .notation import JSD, KL, Discrete
 
 theta = sp.Symbol("θ", real=True)
-g_1, g_2 = sp.Function("g_1")(theta), sp.Function("g_2")(theta)
-r_1, r_2, r_3 = sp.symbols("r_1 r_2 r_3", positive=True)
+g_1 = sp.Function("g_1")(theta)
+r_1, r_2 = sp.symbols("r_1 r_2", positive=True)
 #: ``D*_i = r_i/(r_i + g_i(θ_0))``: the discriminator trained for θ_0, a constant while θ moves.
-d_1, d_2, d_3 = sp.symbols("D*_1 D*_2 D*_3", positive=True)
+d_1, d_2 = sp.symbols("D*_1 D*_2", positive=True)
 
-G = Discrete("p_g", (g_1, g_2, 1 - g_1 - g_2))
-R = Discrete("p_r", (r_1, r_2, r_3))
-D_STAR = (d_1, d_2, d_3)
+G = Discrete("p_g", (g_1, 1 - g_1))
+R = Discrete("p_r", (r_1, r_2))
+D_STAR = (d_1, d_2)
 
 
 def _fixed_discriminator_definitions() -> dict:
@@ -45,11 +46,9 @@ def _fixed_discriminator_definitions() -> dict:
 
 
 DOMAIN = Domain(
-    intervals={theta: (-sp.oo, sp.oo), g_1: (0, 1), g_2: (0, 1 - g_1),
-               sp.Derivative(g_1, theta): (-sp.oo, sp.oo), sp.Derivative(g_2, theta): (-sp.oo, sp.oo),
-               r_1: (0, 1), r_2: (0, 1 - r_1)},
-    definitions={r_3: 1 - r_1 - r_2, **_fixed_discriminator_definitions()},
-    hypotheses=("p_r = (r_1, r_2, r_3) and p_g = (g_1(θ), g_2(θ), 1 - g_1(θ) - g_2(θ)) on 3 atoms, all > 0",
+    intervals={theta: (-sp.oo, sp.oo), g_1: (0, 1), sp.Derivative(g_1, theta): (-sp.oo, sp.oo), r_1: (0, 1)},
+    definitions={r_2: 1 - r_1, **_fixed_discriminator_definitions()},
+    hypotheses=("p_r = (r_1, r_2 = 1 - r_1) and p_g = (g_1(θ), 1 - g_1(θ)) on 2 atoms, all > 0",
                 "D*_i = r_i/(r_i + g_i(θ_0)) is the discriminator trained for θ_0: held fixed while "
                 "differentiating, evaluated at θ = θ_0"),
 )
@@ -91,7 +90,7 @@ def derivation(generator_loss: sp.Expr | None = None, kl: sp.Expr = KL(G, R), js
         # than as one identity between the two gradients, whose expansion costs SymPy 6 s more.
         claim=All((*((label, relation) for label, relation, _ in relations),
                    *((f"∇KL - ∇2JSD, link {i}", link.relation) for i, link in enumerate(links, start=1)))),
-        statement="for p_r, p_g on 3 atoms with positive probabilities and a differentiable family g(θ): with D* "
+        statement="for p_r, p_g on 2 atoms with positive probabilities and a differentiable family g(θ): with D* "
                   "held fixed, ∇_θ E_{p_g}[-log D*] = -Σ_i g_i' log D*_i = ∇_θ KL(p_g‖p_r) - ∇_θ 2JSD(p_g‖p_r)",
         domain=DOMAIN,
         steps=steps,
