@@ -10,9 +10,12 @@ cannot handle falls back to its plain-text rendering, never to raw LaTeX.
 from __future__ import annotations
 
 import datetime as _dt
+import multiprocessing
 import re
 import shutil
 import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 import markdown
@@ -101,11 +104,30 @@ def _environment() -> Environment:
     return env
 
 
-def _figures(out: Path, seed: int, progress: bool) -> list[tuple[object, str]]:
+@dataclass(frozen=True)
+class _ShownFigure:
+    """What a page shows of a figure (the record's ``make`` is a closure and does not pickle)."""
+
+    id: str
+    title: str
+    caption: str
+    what_to_see: str
+    result_id: str | None
+
+
+def _draw_figures(out: Path, seed: int) -> list[tuple[_ShownFigure, str]]:
     from genverify.figures import build_figures
 
-    return [(figure, path.relative_to(out).as_posix())
-            for figure, path in build_figures(out / "figures", seed=seed, progress=progress)]
+    return [(_ShownFigure(f.id, f.title, f.caption, f.what_to_see, f.result_id), path.relative_to(out).as_posix())
+            for f, path in build_figures(out / "figures", seed=seed, progress=False)]
+
+
+def _start_figures(out: Path, seed: int):
+    """Draw the figures in a forked process while this one checks and writes the pages (the
+    proofs use two more); returns the pool and the future of ``_draw_figures``.  Forked before
+    any thread starts, so the child inherits the imports and a sound state."""
+    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+    return pool, pool.submit(_draw_figures, out, seed)
 
 
 def build_site(out_dir, seed: int = 0, with_figures: bool = True, progress: bool = True) -> Path:
@@ -118,7 +140,7 @@ def build_site(out_dir, seed: int = 0, with_figures: bool = True, progress: bool
     (out / "results").mkdir(parents=True, exist_ok=True)
     env = _environment()
 
-    figures = _figures(out, seed, progress) if with_figures else []
+    drawing = _start_figures(out, seed) if with_figures else None
     audit_rows = _audit_rows()
 
     reports, outcomes, proof_rng = check_results(list(RESULTS), seed, PROFILE, progress)
@@ -128,8 +150,14 @@ def build_site(out_dir, seed: int = 0, with_figures: bool = True, progress: bool
                                disable=None if progress else True, leave=False):
         page = _result_page(result, report, proof_rng, [(c, o) for c, o in outcomes if c.result_id == result.id],
                             audit_rows)
-        page["figures"] = [(f, "../" + src) for f, src in figures if f.result_id == result.id]
         pages.append(page)
+    figures = []
+    if drawing is not None:
+        pool, future = drawing
+        figures = future.result()
+        pool.shutdown()
+    for page in pages:
+        page["figures"] = [(f, "../" + src) for f, src in figures if f.result_id == page["result"].id]
 
     seconds = time.perf_counter() - start
     common = {"version": __version__, "seed": seed, "profile": PROFILE, "n": n, "k": K,
