@@ -23,15 +23,15 @@ from __future__ import annotations
 import sympy as sp
 
 from .engine import All, ArgMax, Derivation, Domain, Equal, LimitIs, Step
-from .notation import GaussianKL, gaussian_logpdf
+from .notation import GaussianKL, Quantity, gaussian_logpdf
 
 mu_1, mu_2 = sp.symbols("μ_1 μ_2", real=True)
 sigma_1, sigma_2 = sp.symbols("σ_1 σ_2", positive=True)
 z = sp.Symbol("z", real=True)
 rho = sp.Symbol("ρ", positive=True)
 
-#: The standard normal density φ(z).
-PHI = sp.exp(-z**2 / 2) / sp.sqrt(2 * sp.pi)
+#: The standard normal density φ(z), shown by its name.
+PHI = Quantity("φ(z)", r"\varphi(z)", sp.exp(-z**2 / 2) / sp.sqrt(2 * sp.pi))
 
 #: ``log N(X; μ_1, σ_1²) - log N(X; μ_2, σ_2²)`` at ``X = μ_1 + σ_1 z``: the integrand of the KL.
 LOG_RATIO = (gaussian_logpdf(mu_1 + sigma_1 * z, mu_1, sigma_1**2)
@@ -45,7 +45,8 @@ GIBBS = rho - 1 - sp.log(rho)
 DOMAIN = Domain(
     intervals={mu_1: (-sp.oo, sp.oo), mu_2: (-sp.oo, sp.oo), sigma_1: (0, sp.oo), sigma_2: (0, sp.oo),
                z: (-sp.oo, sp.oo), rho: (0, sp.oo)},
-    hypotheses=("μ_1, μ_2 real; σ_1, σ_2 > 0", "one coordinate (isotropic covariances add over coordinates)",
+    hypotheses=("μ_1, μ_2 real; σ_1, σ_2 > 0", "φ(z) = exp(-z²/2)/√(2π)",
+                "one coordinate (isotropic covariances add over coordinates)",
                 "Z ~ N(0, 1) with density φ; ∫ φ = 1 and linearity of expectation are used, not checked"),
 )
 
