@@ -206,6 +206,15 @@ BAD_SPECS = {
     "job timeout over 600": ({**SPEC, "settings": {"job_timeout": 601}}, "job_timeout"),
     "accept_numeric a string": ({**SPEC, "settings": {"accept_numeric": "yes"}}, "accept_numeric"),
     "memory too small": ({**SPEC, "settings": {"code_limits": {"memory_mb": 10}}}, "memory_mb"),
+    "a package with a shell command": ({**SPEC, "settings": {"submission_packages": ["numpy; rm -rf /"]}},
+                                       "not a package requirement"),
+    "a package given as a URL": ({**SPEC, "settings": {"submission_packages": ["torch @ https://x/t.whl"]}},
+                                 "not a package requirement"),
+    "a pip option for a package": ({**SPEC, "settings": {"submission_packages": ["--index-url=http://x"]}},
+                                   "not a package requirement"),
+    "packages not a list": ({**SPEC, "settings": {"submission_packages": "torch"}}, "expected a list"),
+    "an index over http": ({**SPEC, "settings": {"submission_index": "http://x/simple"}}, "https://"),
+    "an index with a command": ({**SPEC, "settings": {"submission_index": "https://x/$(id)"}}, "https://"),
 }
 QUESTION = SPEC["questions"][0]
 BAD_QUESTIONS = {
@@ -305,6 +314,25 @@ def test_the_gradescope_bundle_carries_the_wheel_and_installs_it(tmp_path, wheel
     with zipfile.ZipFile(tmp_path / "autograder.zip") as archive:
         assert sorted(archive.namelist()) == sorted(p.name for p in bundle.iterdir())
         assert (archive.getinfo("run_autograder").external_attr >> 16) & 0o111
+
+
+TORCH_SPEC = {**SPEC, "settings": {"submission_packages": ["torch==2.13.0+cpu"],
+                                   "submission_index": "https://download.pytorch.org/whl/cpu"}}
+
+
+def test_both_bundles_install_the_specs_submission_packages(tmp_path, wheel):
+    """A course whose submissions import torch names it in the spec; the image puts it into the
+    submissions' environment only (the grader's own venv stays NumPy/SciPy/SymPy)."""
+    install = "/opt/genverify-submissions/bin/pip install"
+    where = "--extra-index-url https://download.pytorch.org/whl/cpu torch==2.13.0+cpu"
+    setup = (build("gradescope", tmp_path, wheel, TORCH_SPEC) / "setup.sh").read_text(encoding="utf-8")
+    docker = (build("prairielearn", tmp_path, wheel, TORCH_SPEC) / "image" / "Dockerfile").read_text(encoding="utf-8")
+    assert f"{install} {where}\n" in setup
+    assert f"{install} --no-cache-dir {where} \\\n" in docker
+    (tmp_path / "plain").mkdir()
+    plain = (build("gradescope", tmp_path / "plain", wheel) / "setup.sh").read_text(encoding="utf-8")
+    assert "torch" not in plain and "torch" not in setup.split(install)[0]
+    assert load_spec(str(tmp_path / "gradescope-bundle" / "genverify-assignment.json")) == parse_spec(TORCH_SPEC)
 
 
 def test_gradescope_grades_correct_and_wrong_submissions(tmp_path, wheel):

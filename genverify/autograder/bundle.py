@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 from pathlib import Path
 
 from genverify.grading.formats import safe
@@ -25,6 +26,16 @@ PYTHON_VARIABLE = "GENVERIFY_PYTHON"
 SUBMISSION_VARIABLE = "GENVERIFY_SUBMISSION_PYTHON"
 #: The platforms' own cap (PrairieLearn: 1 MB); a report longer than this is cut.
 OUTPUT_CHARS = 20_000
+
+
+def submission_install(settings) -> str:
+    """The arguments after ``pip install`` that put the spec's ``submission_packages`` (e.g. the
+    CPU torch wheel) into the submissions' environment; empty when there are none.  Each piece is
+    shell-quoted (the spec already refuses anything but a plain requirement or an https index)."""
+    if not settings.submission_packages:
+        return ""
+    index = ["--extra-index-url", settings.submission_index] if settings.submission_index else []
+    return shlex.join([*index, *settings.submission_packages])
 
 
 class BundleError(Exception):

@@ -20,8 +20,8 @@ from pathlib import Path
 
 from genverify import __version__
 
-from .bundle import (SUBMISSION_VENV, VENV, clear, cut, entrypoint, prepare, root, submission_python,
-                     write, write_results)
+from .bundle import (SUBMISSION_VENV, VENV, clear, cut, entrypoint, prepare, root, submission_install,
+                     submission_python, write, write_results)
 from .grader import ISOLATION, grade_question
 from .spec import Assignment, load_spec, to_json
 from .wheel import build_wheel, check_wheel
@@ -30,13 +30,15 @@ SPEC_NAME = "genverify-assignment.json"
 DEFAULT_ROOT = "/autograder"
 
 
-def setup_script(wheel: str) -> str:
+def setup_script(wheel: str, packages: str = "") -> str:
     """``setup.sh``: Python 3.11 or newer, libseccomp for the sandbox, genverify from the bundle,
     and the submissions' own environment.
 
     genverify itself comes from the wheel in the bundle (this version, offline); its
     dependencies (NumPy, SciPy, SymPy, ...) come from PyPI while Gradescope builds the image.
+    ``packages`` (:func:`submission_install`) adds the spec's submission packages.
     """
+    extra = f"{SUBMISSION_VENV}/bin/pip install {packages}\n" if packages else ""
     return f"""#!/usr/bin/env bash
 # Gradescope runs this once while it builds the autograder image; the bundle is in
 # /autograder/source.  It installs the genverify wheel of this bundle into {VENV}.
@@ -57,7 +59,7 @@ fi
 # reference, are made readable by root only.
 "$python" -m venv {SUBMISSION_VENV}
 {SUBMISSION_VENV}/bin/pip install "numpy==$({VENV}/bin/python -c 'import numpy; print(numpy.__version__)')"
-chmod 700 {VENV} /autograder/source
+{extra}chmod 700 {VENV} /autograder/source
 {VENV}/bin/genverify --version
 """
 
@@ -69,7 +71,8 @@ def build(assignment: Assignment, out: Path, wheel: Path | None = None, *, zip_t
     prepare(out)
     carried = Path(shutil.copy(wheel, out / wheel.name)) if wheel else build_wheel(out)
     write(out / SPEC_NAME, to_json(assignment))
-    write(out / "setup.sh", setup_script(carried.name), executable=True)
+    write(out / "setup.sh", setup_script(carried.name, submission_install(assignment.settings)),
+          executable=True)
     write(out / "run_autograder", entrypoint(
         "# Gradescope runs this for each submission: it grades /autograder/submission against\n"
         f"# /autograder/source/{SPEC_NAME} and writes /autograder/results/results.json.\n",

@@ -31,8 +31,8 @@ from pathlib import Path
 
 from genverify import __version__
 
-from .bundle import (SUBMISSION_VENV, VENV, clear, cut, entrypoint, prepare, root, submission_python,
-                     write, write_results)
+from .bundle import (SUBMISSION_VENV, VENV, clear, cut, entrypoint, prepare, root, submission_install,
+                     submission_python, write, write_results)
 from .grader import ISOLATION, grade_question
 from .spec import Assignment, SpecError, load_spec, to_json
 from .wheel import build_wheel, check_wheel
@@ -46,7 +46,9 @@ DEFAULT_IMAGE = f"genverify-grader:{__version__}"
 _NAMESPACE = uuid.UUID("6f1c2d1e-5b7a-4c39-9a43-8a8d2f5f1b60")
 
 
-def dockerfile(wheel: str) -> str:
+def dockerfile(wheel: str, packages: str = "") -> str:
+    """The image: ``packages`` (:func:`submission_install`) adds the spec's submission packages."""
+    extra = f"    && {SUBMISSION_VENV}/bin/pip install --no-cache-dir {packages} \\\n" if packages else ""
     return f"""# The grader image of the genverify questions: Python 3.11, libseccomp for grade-code's sandbox,
 # genverify from the wheel beside this file.  Build and push it under the name the questions'
 # info.json give (docker build -t IMAGE . && docker push IMAGE), then sync it in PrairieLearn.
@@ -63,7 +65,7 @@ RUN python -m venv {VENV} \\
     && python -m venv {SUBMISSION_VENV} \\
     && {SUBMISSION_VENV}/bin/pip install --no-cache-dir \\
         "numpy==$({VENV}/bin/python -c 'import numpy; print(numpy.__version__)')" \\
-    && chmod 700 {VENV}
+{extra}    && chmod 700 {VENV}
 COPY genverify-prairielearn {ENTRYPOINT}
 RUN chmod 755 {ENTRYPOINT}
 """
@@ -117,7 +119,7 @@ def build(assignment: Assignment, out: Path, wheel: Path | None = None, *, image
     folder = out / "image"
     folder.mkdir()
     carried = Path(shutil.copy(wheel, folder / wheel.name)) if wheel else build_wheel(folder)
-    write(folder / "Dockerfile", dockerfile(carried.name))
+    write(folder / "Dockerfile", dockerfile(carried.name, submission_install(assignment.settings)))
     write(folder / "genverify-prairielearn", entrypoint(
         "# PrairieLearn runs this for each submission: it grades /grade/student against\n"
         f"# /grade/tests/{QUESTION_SPEC} and writes /grade/results/results.json.\n",

@@ -10,6 +10,8 @@ A spec is a TOML or JSON file (docs/autograder.md has a full example)::
     sandbox = "bubblewrap"   # or "container": the platform's container is the only isolation
     visibility = "visible"   # Gradescope's test visibility
     job_timeout = 120        # PrairieLearn's externalGradingOptions.timeout, seconds
+    submission_packages = ["torch==2.13.0+cpu"]   # what submitted code may import besides NumPy
+    submission_index = "https://download.pytorch.org/whl/cpu"   # an extra package index for them
 
     [settings.code_limits]   # what one submitted function may use (grade-code's sandbox)
     seconds = 10             # wall clock per request to the submission's process
@@ -53,6 +55,12 @@ MAX_POINTS = 1000.0
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 #: A plain file name: no directories (the file sits in the submission folder), no leading dot.
 _FILE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
+#: A requirement pip reads as a package (name, extras, version clauses): no URL, path or option,
+#: so a spec cannot make the image build run anything but a package install.
+_CLAUSE = r"(?:==|>=|<=|~=|!=|>|<)[A-Za-z0-9.*+!_-]+"
+_REQUIREMENT = re.compile(rf"[A-Za-z0-9][A-Za-z0-9._-]*(?:\[[A-Za-z0-9._,-]+\])?(?:{_CLAUSE}(?:,{_CLAUSE})*)?")
+_INDEX = re.compile(r"https://[A-Za-z0-9.-]+(?::[0-9]{1,5})?(?:/[A-Za-z0-9._~/-]*)?")
+MAX_PACKAGES = 20
 
 
 class SpecError(ValueError):
@@ -85,6 +93,10 @@ class Settings:
     visibility: str = "visible"
     job_timeout: int = 120
     code_limits: CodeLimits = CodeLimits()
+    #: Installed into the submissions' environment beside NumPy (e.g. the CPU torch wheel).
+    submission_packages: tuple[str, ...] = ()
+    #: An extra index pip reads those packages from ("" for PyPI alone).
+    submission_index: str = ""
 
 
 @dataclass(frozen=True)
@@ -156,7 +168,9 @@ def to_json(assignment: Assignment) -> str:
                          "visibility": s.visibility, "job_timeout": s.job_timeout,
                          "code_limits": {"seconds": s.code_limits.seconds,
                                          "cpu_seconds": s.code_limits.cpu_seconds,
-                                         "memory_mb": s.code_limits.memory_mb}},
+                                         "memory_mb": s.code_limits.memory_mb},
+                         "submission_packages": list(s.submission_packages),
+                         "submission_index": s.submission_index},
             "questions": [_question_json(q) for q in assignment.questions]}
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
@@ -204,7 +218,7 @@ def _choice(value, where: str, choices: tuple[str, ...]) -> str:
 
 def _settings(data, where: str) -> Settings:
     _keys(data, where, optional=("timeout", "accept_numeric", "sandbox", "visibility", "job_timeout",
-                                 "code_limits"))
+                                 "code_limits", "submission_packages", "submission_index"))
     default = Settings()
     accept = data.get("accept_numeric", default.accept_numeric)
     if not isinstance(accept, bool):
@@ -216,7 +230,26 @@ def _settings(data, where: str) -> Settings:
         visibility=_choice(data.get("visibility", default.visibility), f"{where}: visibility", VISIBILITIES),
         job_timeout=_number(data.get("job_timeout", default.job_timeout), f"{where}: job_timeout", 0,
                             MAX_JOB_TIMEOUT, integer=True),
-        code_limits=_code_limits(data.get("code_limits", {}), f"{where}: code_limits"))
+        code_limits=_code_limits(data.get("code_limits", {}), f"{where}: code_limits"),
+        submission_packages=_packages(data.get("submission_packages", []), f"{where}: submission_packages"),
+        submission_index=_index(data.get("submission_index", ""), f"{where}: submission_index"))
+
+
+def _packages(value, where: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or len(value) > MAX_PACKAGES:
+        raise SpecError(f"{where}: expected a list of at most {MAX_PACKAGES} requirements")
+    for requirement in value:
+        if not isinstance(requirement, str) or len(requirement) > 100 \
+                or not _REQUIREMENT.fullmatch(requirement):
+            raise SpecError(f"{where}: {requirement!r} is not a package requirement such as "
+                            f"'torch==2.13.0+cpu' (no URLs, paths, options or spaces)")
+    return tuple(value)
+
+
+def _index(value, where: str) -> str:
+    if value != "" and not (isinstance(value, str) and len(value) <= 200 and _INDEX.fullmatch(value)):
+        raise SpecError(f"{where}: expected an https:// package index URL, got {value!r}")
+    return value
 
 
 def _code_limits(data, where: str) -> CodeLimits:
