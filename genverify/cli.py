@@ -84,7 +84,9 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     sub.add_parser("list", help="list the registered results and the grading targets")
-    sub.add_parser("targets", help="the grading targets: variables or signature, and an example answer")
+    targets = sub.add_parser("targets", help="the grading targets: variables or signature, and an example answer")
+    targets.add_argument("target", nargs="?", metavar="TARGET",
+                         help="one target in full: its mistakes; for code, its regimes and a correct submission")
 
     show = sub.add_parser("show", help="a result's claim, assumptions and checked steps")
     show.add_argument("result_id")

@@ -176,6 +176,25 @@ def test_each_target_is_built_under_its_own_id_and_only_when_looked_up():
         TARGETS["diffusion.no_such_target"]
 
 
+def test_targets_shows_one_target_in_full(capsys):
+    from genverify.grading.code import CODE_TARGETS as CODE_DEFINITIONS
+    from genverify.grading.targets import TARGETS
+
+    code, out, _ = run(capsys, "targets", "diffusion.ddim_step")
+    contract = CODE_DEFINITIONS["diffusion.ddim_step"]
+    assert code == 0 and contract.signature in out
+    assert all(f"{r.name} ({r.count})" in out for r in contract.regimes)
+    assert all(m.explanation in out for m in contract.mistakes)
+    # The correct submission, indented four spaces: its lines, in order.
+    shown = [line[4:] for line in out.split("a correct submission:")[1].strip("\n").splitlines()]
+    assert shown == contract.example.rstrip().splitlines()
+    code, out, _ = run(capsys, "targets", "diffusion.posterior_variance")
+    assert code == 0 and all(m.feedback in out for m in TARGETS["diffusion.posterior_variance"].mistakes)
+    # A name that is both a symbolic and a code target shows both.
+    code, out, _ = run(capsys, "targets", "diffusion.elbo_weight")
+    assert code == 0 and "genverify grade)" in out and "genverify grade-code diffusion.elbo_weight" in out
+
+
 def test_help_names_every_target(capsys):
     with pytest.raises(SystemExit) as exit_:
         main(["--help"])

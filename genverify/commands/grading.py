@@ -144,6 +144,8 @@ def targets(args) -> int:
     from genverify.grading.code import CODE_TARGETS
     from genverify.grading.targets import TARGETS
 
+    if args.target:
+        return _target_in_full(args.target, TARGETS, CODE_TARGETS)
     print("Symbolic targets: genverify grade TARGET --answer TEXT (LaTeX or plain text)")
     for target in TARGETS.values():
         print(f"\n{target.id}: {target.description}")
@@ -155,5 +157,33 @@ def targets(args) -> int:
     for name, contract in CODE_TARGETS.items():
         print(f"\n{name} (result {contract.result_id})")
         print(f"  signature: {contract.signature}")
-        print(f"  example:   {code_skeleton(contract)}")
+        print(f"  example:   {code_skeleton(contract)}  (genverify targets {name}: a whole one)")
+    return EXIT_OK
+
+
+def _target_in_full(name: str, symbolic: dict, code: dict) -> int:
+    """One target: a symbolic one's variables, example and catalogued mistakes; a code one's
+    signature, regimes (the cases graded together), mistakes and a correct NumPy submission."""
+    if name not in symbolic and name not in code:
+        raise UsageError(f"unknown target {name!r}; `genverify targets` lists them")
+    if name in symbolic:
+        target = symbolic[name]
+        print(f"{target.id}: {target.description}  (genverify grade)")
+        print(f"  variables: {', '.join(sorted(target.allowed))}")
+        print(f"  example:   genverify grade {target.id} --answer '{example_answer(target)}'")
+        print("  mistakes it names (partial credit):")
+        for mistake in target.mistakes:
+            print(f"    {mistake.name} ({mistake.credit:g}): {mistake.feedback}")
+    if name in code:
+        contract = code[name]
+        print(f"{name} (result {contract.result_id}): genverify grade-code {name} SUBMISSION.py")
+        print(f"  signature: {contract.signature}")
+        print("  regimes (cases; each regime passed earns its share of the score):")
+        for regime in contract.regimes:
+            print(f"    {regime.name} ({regime.count})")
+        print("  mistakes it names:")
+        for mistake in contract.mistakes:
+            print(f"    {mistake.name}: {mistake.explanation}")
+        print("  a correct submission:\n")
+        print("\n".join(f"    {line}" if line else "" for line in contract.example.rstrip().splitlines()))
     return EXIT_OK
