@@ -25,8 +25,16 @@ class Relation:
         Inside ``reusing_verdicts()``, a relation identical to one already proved or refuted on
         the identical domain gets that verdict again (see ``_reuse_key``).
         """
+        substitutions = _substitutions(self)
+        unevaluated = [s for s in substitutions if s.doit().has(sp.Subs)]
+        if unevaluated:
+            # SymPy's equality renames a substitution's variables and can then call different
+            # ones equal (Subs(∂g/∂θ, (θ, ψ), (0, 0)) == Subs(∂g/∂ψ, (θ, ψ), (0, 0))), so
+            # their difference cancels to 0: nothing about such an expression is proved.
+            return Verdict(UNDECIDED, f"holds the unevaluated substitution {unevaluated[0]}, which SymPy "
+                           "can compare equal to a different one; evaluate it or write it without Subs")
         verdicts, key = _REUSABLE.get(), None
-        if verdicts is not None:
+        if verdicts is not None and not substitutions:
             key = _reuse_key(self, domain)
             if key in verdicts:
                 return verdicts[key]
@@ -83,6 +91,16 @@ def _structure(value) -> tuple:
     if isinstance(value, (sp.Basic, str, int, float)):
         return type(value), value
     raise _NoKey
+
+
+def _substitutions(value) -> set:
+    """Every ``Subs`` in the expressions a relation holds (at any depth of nested relations)."""
+    if isinstance(value, Relation):
+        return set().union(*(_substitutions(v) for v in vars(value).values()))
+    if isinstance(value, (tuple, list)):
+        return set().union(*(_substitutions(v) for v in value))
+    atoms = getattr(value, "atoms", None)
+    return set(atoms(sp.Subs)) if callable(atoms) else set()
 
 
 def _reuse_key(relation: Relation, domain: Domain):
@@ -162,6 +180,7 @@ class Less(Relation):
             (g,) = values
             if g.imag != 0:
                 return True
+            g = g.real  # a complex value with zero imaginary part has no order of its own
             return g <= 0 if self.strict else g < -TOLERANCE * (1 + abs(g))
 
         refuted = _search(domain, [gap], fails, rng, lambda v: {"rhs - lhs": v[0]})

@@ -35,6 +35,7 @@ x_0 = sp.Symbol("x_0", real=True)
 acc = sp.Symbol("acc")
 r1, r2, r3 = sp.symbols("r1 r2 r3", positive=True)
 z = sp.Symbol("z", real=True)
+G = sp.Function("g", real=True)
 
 REALS = Domain(intervals={x: (-sp.oo, sp.oo), b: (-sp.oo, sp.oo), c: (-sp.oo, sp.oo), y: (0, sp.oo),
                           p: (0, 1), a: (0, sp.oo)})
@@ -144,6 +145,16 @@ FALSE = [
     ("All with one false part", All((("true", Equal(x + x, 2 * x)), ("false", Less(0, x)))), REALS),
     ("All with an undecidable part", All((("true", Equal(x + x, 2 * x)),
                                           ("tiny", Equal(x, x * (1 + sp.Rational(1, 10**30)))))), REALS),
+    # SymPy calls these two equal (it renames a substitution's variables), so their difference
+    # is 0 as soon as it is formed; ∂₁g(0, 0) = ∂₂g(0, 0) is false for g(θ, ψ) = θ.
+    ("∂g/∂θ = ∂g/∂ψ at (0, 0) for an unknown g (SymPy's Subs equality)",
+     Equal(sp.Subs(sp.Derivative(G(x, b), x), (x, b), (0, 0)), sp.Subs(sp.Derivative(G(x, b), b), (x, b), (0, 0))),
+     REALS),
+    ("the same inside a sum", Equal(1 + sp.Subs(sp.Derivative(G(x, b), x), (x, b), (0, 0)),
+                                    1 + sp.Subs(sp.Derivative(G(x, b), b), (x, b), (0, 0))), REALS),
+    ("the same as a bound: ∂₁g(0,0) ≤ ∂₂g(0,0)",
+     Less(sp.Subs(sp.Derivative(G(x, b), x), (x, b), (0, 0)), sp.Subs(sp.Derivative(G(x, b), b), (x, b), (0, 0)),
+          strict=False), REALS),
 ]
 
 TRUE = [
@@ -179,6 +190,9 @@ TRUE = [
     ("1 - (1-p)^n solves a_n = (1-p) a_{n-1} + p", Induction(sp.Lambda(k, 1 - (1 - p) ** k),
                                                              sp.Lambda((acc, k), (1 - p) * acc + p), 0, n), COUNTS),
     ("All of two true parts", All((("sum", Equal(x + x, 2 * x)), ("square", Less(0, x**2 + 1)))), REALS),
+    ("a substitution that evaluates: (x² b)|_(x,b)=(1,2) = 2", Equal(sp.Subs(x**2 * b, (x, b), (1, 2)), 2), REALS),
+    # Evaluated as a complex number whose imaginary part is exactly 0 (this once raised TypeError).
+    ("(x + i)(x - i) > 0 on ℝ", Less(0, (x + sp.I) * (x - sp.I)), REALS),
 ]
 
 q = sp.Symbol("q", positive=True)
