@@ -25,16 +25,11 @@ class Relation:
         Inside ``reusing_verdicts()``, a relation identical to one already proved or refuted on
         the identical domain gets that verdict again (see ``_reuse_key``).
         """
-        substitutions = _substitutions(self)
-        unevaluated = [s for s in substitutions if s.doit().has(sp.Subs)]
-        if unevaluated:
-            # SymPy's equality renames a substitution's variables and can then call different
-            # ones equal (Subs(∂g/∂θ, (θ, ψ), (0, 0)) == Subs(∂g/∂ψ, (θ, ψ), (0, 0))), so
-            # their difference cancels to 0: nothing about such an expression is proved.
-            return Verdict(UNDECIDED, f"holds the unevaluated substitution {unevaluated[0]}, which SymPy "
-                           "can compare equal to a different one; evaluate it or write it without Subs")
+        refused = _unevaluated_substitution(self)
+        if refused:
+            return refused
         verdicts, key = _REUSABLE.get(), None
-        if verdicts is not None and not substitutions:
+        if verdicts is not None and not _substitutions(self):
             key = _reuse_key(self, domain)
             if key in verdicts:
                 return verdicts[key]
@@ -93,6 +88,20 @@ def _structure(value) -> tuple:
     raise _NoKey
 
 
+def _unevaluated_substitution(relation: Relation) -> Verdict | None:
+    """Undecided when ``relation`` holds a ``Subs`` that does not evaluate, else None.
+
+    SymPy's equality renames a substitution's variables and can then call different ones equal
+    (``Subs(∂g/∂θ, (θ, ψ), (0, 0)) == Subs(∂g/∂ψ, (θ, ψ), (0, 0))``), so their difference
+    cancels to 0 as soon as it is formed: nothing about such an expression is proved.
+    """
+    unevaluated = [s for s in _substitutions(relation) if s.doit().has(sp.Subs)]
+    if not unevaluated:
+        return None
+    return Verdict(UNDECIDED, f"holds the unevaluated substitution {unevaluated[0]}, which SymPy can "
+                   "compare equal to a different one; evaluate it or write it without Subs")
+
+
 def _substitutions(value) -> set:
     """Every ``Subs`` in the expressions a relation holds (at any depth of nested relations)."""
     if isinstance(value, Relation):
@@ -140,6 +149,9 @@ class Equal(Relation):
 
         For callers that have already compared both sides numerically (the grader).
         """
+        refused = _unevaluated_substitution(self)
+        if refused:
+            return refused
         unproved = domain.side_conditions()
         verdict = self._prove(domain)
         if verdict.proved and unproved:
