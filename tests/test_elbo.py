@@ -124,9 +124,19 @@ def test_terms_sum_to_the_total(case, seed):
 
 @settings(max_examples=100, deadline=None)
 @given(case=models(max_T=100))
-def test_elbo_is_strictly_below_the_exact_log_likelihood(case):
+def test_elbo_is_not_above_the_exact_log_likelihood(case):
+    """ELBO ≤ log p_θ(x_0), up to the rounding of the two sums that compute them.
+
+    The gap is KL(q(x_{1:T} | x_0) ‖ p_θ(x_{1:T} | x_0)); with T = 1 and a tiny β_1 it falls below
+    double precision (Hypothesis found 0.9189385332046726 against ...729), so the comparison
+    allows a few units in the last place of the largest term, and no more.
+    """
     model, x_0 = case
-    assert -negative_elbo_terms(model, x_0).total < log_likelihood(model, x_0)
+    terms = negative_elbo_terms(model, x_0)
+    parts = [terms.reconstruction, terms.prior_matching, *np.atleast_1d(terms.denoising)]
+    log_p = log_likelihood(model, x_0)
+    rounding = 8 * (len(parts) + 1) * np.finfo(float).eps * max(map(abs, [*parts, log_p]))
+    assert -terms.total <= log_p + rounding
 
 
 def test_bound_check_rejects_an_elbo_without_its_denoising_terms():
