@@ -239,7 +239,8 @@ def claim_summary(rel: Relation, width: int) -> str:
     """The formal claim in at most ``width`` characters: whole when it fits, else the conjuncts
     that fit and ``… (+k parts)``, or one long conjunct cut at a space with ``…``.  A caller that
     shows a cut claim must say where to read it whole (``genverify show RESULT_ID``)."""
-    lines = claim_lines(rel)
+    # One line each: a matrix prints over several lines, which would break a table's row.
+    lines = [" ".join(line.split()) for line in claim_lines(rel)]
     whole = "; ".join(lines)
     if len(whole) <= width:
         return whole
@@ -258,7 +259,9 @@ def claim_summary(rel: Relation, width: int) -> str:
 def derivation_text(result, derivation: Derivation, report: Report | None, fmt=plain) -> str:
     """The whole derivation: the status beside the formal claim it refers to, the English
     statement and its scope, then each step with its justification and status."""
-    out = [f"{result.id}: {result.title} (homework {result.section})"]
+    # Results beyond the homework have the section "—".
+    where = f" (homework {result.section})" if result.section != "—" else ""
+    out = [f"{result.id}: {result.title}{where}"]
     if report is not None:
         out.append(f"status: {report.status} ({report.seconds:.2f} s), for the formal claim below "
                    f"and each of its {len(derivation.steps)} steps")

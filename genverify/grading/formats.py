@@ -54,7 +54,7 @@ def text(result: dict) -> str:
         lines.append("diagnosis: " + ", ".join(result["diagnosis"]))
     if result.get("regimes"):  # grade-code's partial credit: which input families passed
         lines.append("regimes: " + "; ".join(
-            f"{r['name']} {'passed' if r['failed'] == 0 else 'FAILED'} ({r['cases'] - r['failed']}/{r['cases']})"
+            f"{r['name']} {'passed' if r['failed'] == 0 else 'FAILED'} ({r['cases'] - r['failed']} of {r['cases']} cases passed)"
             for r in result["regimes"]))
     counterexample = result.get("counterexample")
     if counterexample:
