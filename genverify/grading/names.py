@@ -37,4 +37,5 @@ CODE_TARGETS = (
     "gan.discriminator_loss",
     "gan.generator_loss_saturating",
     "gan.generator_loss_nonsaturating",
+    "gan.dirac_eigenvalues",
 )

@@ -7,9 +7,9 @@ A module adds its targets by listing them in its ``TARGETS`` tuple and being nam
 from __future__ import annotations
 
 from ..contract import CodeTarget
-from . import diffusion, gan, gan_losses, mixture, sampling
+from . import diffusion, dirac, gan, gan_losses, mixture, sampling
 
-_MODULES = (diffusion, sampling, mixture, gan, gan_losses)
+_MODULES = (diffusion, sampling, mixture, gan, gan_losses, dirac)
 
 CODE_TARGETS: dict[str, CodeTarget] = {
     target.name: target for module in _MODULES for target in module.TARGETS}
