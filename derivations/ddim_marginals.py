@@ -132,6 +132,10 @@ def derivation(mean=ddim_mean, sigma2_of_eta=ddim_sigma2) -> Derivation:
                   "√(1-β̄_{t-1}-σ²)(x_t - √β̄_t x_0)/√(1-β̄_t), σ²), then x_{t-1} | x_0 ~ N(√β̄_{t-1} x_0, 1-β̄_{t-1}) "
                   "for every 0 < σ² < 1-β̄_{t-1} (Gaussian log-densities) and for σ = 0 (moments of the affine map); "
                   "η = 1 gives σ² = σ̃_t² and the mean μ̃_t (one step t ≥ 2, one coordinate)",
+        display_claim=r"q_\sigma(x_{t-1} \mid x_t, x_0) = \mathcal{N}\left(\sqrt{\bar\beta_{t-1}}\, x_0 + "
+                      r"\sqrt{1 - \bar\beta_{t-1} - \sigma^2}\, \frac{x_t - \sqrt{\bar\beta_t}\, x_0}{\sqrt{1 - \bar\beta_t}},\ "
+                      r"\sigma^2\right) \ \Rightarrow\ q_\sigma(x_{t-1} \mid x_0) = \mathcal{N}\left(\sqrt{\bar\beta_{t-1}}\, x_0,\ "
+                      r"1 - \bar\beta_{t-1}\right) \text{ for every } \sigma; \quad \eta = 1:\ \sigma^2 = \tilde\sigma_t^2",
         domain=DOMAIN,
         steps=steps,
     )

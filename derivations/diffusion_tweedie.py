@@ -157,6 +157,10 @@ def derivation(tweedie=TWEEDIE, eps_from_score=-s_t * SCORE, x0_from_noise=lambd
                   "q_t(x_t))/c_t, E[ε | x_t] = -s_t ∇log q_t(x_t) and E[x_0 | x_t] = (x_t - s_t E[ε | x_t])/c_t, for "
                   "data on 3 atoms (any positions and weights); with p_θ(x_{t-1}|x_t) = N(μ̃_t(x_t, x̂_0(ε_θ)), σ²) "
                   "the t-th ELBO term is β_t²/(2σ²(1-β_t)(1-β̄_t))·(ε - ε_θ)² (one coordinate)",
+        display_claim=r"\mathbb{E}[x_0 \mid x_t] = \frac{x_t + (1 - \bar\beta_t)\, \nabla \log q_t(x_t)}{\sqrt{\bar\beta_t}}, "
+                      r"\quad \mathbb{E}[\varepsilon \mid x_t] = -\sqrt{1 - \bar\beta_t}\, \nabla \log q_t(x_t), "
+                      r"\quad L_{t-1} = \frac{\beta_t^2}{2\sigma_t^2 (1 - \beta_t)(1 - \bar\beta_t)}\, "
+                      r"\mathbb{E}\left\| \varepsilon - \varepsilon_\theta(x_t) \right\|^2",
         domain=DOMAIN,
         steps=steps,
     )

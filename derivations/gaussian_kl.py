@@ -87,6 +87,9 @@ def derivation(closed=KL_CLOSED, second_moment=sp.Integer(1)) -> Derivation:
         statement="KL(N(μ_1, σ_1²) ‖ N(μ_2, σ_2²)) = log(σ_2/σ_1) + (σ_1² + (μ_1-μ_2)²)/(2σ_2²) - 1/2 "
                   "for all real μ_1, μ_2 and σ_1, σ_2 > 0 (one coordinate), with E Z = 0 and E Z² = 1 checked "
                   "from φ; it is ≥ 0, and 0 only at μ_1 = μ_2, σ_1 = σ_2",
+        display_claim=r"D_{\mathrm{KL}}\left(\mathcal{N}(\mu_1, \sigma_1^2) \,\|\, \mathcal{N}(\mu_2, \sigma_2^2)\right) = "
+                      r"\log \frac{\sigma_2}{\sigma_1} + \frac{\sigma_1^2 + (\mu_1 - \mu_2)^2}{2 \sigma_2^2} - \frac{1}{2} "
+                      r"\ge 0, \quad \text{with equality iff } \mu_1 = \mu_2,\ \sigma_1 = \sigma_2",
         domain=DOMAIN,
         steps=steps,
     )
