@@ -230,6 +230,15 @@ def test_posterior_at_t_1_is_the_point_mass_at_x_0():
 # --- the ELBO weight ---------------------------------------------------------------------------
 
 
+def test_elbo_weight_where_beta_bar_is_subnormal():
+    """The case Hypothesis found in CI (T = 968, β = 0.5268: w ≈ 1.6e-315): the weight still
+    equals ½(SNR(t-1) - SNR(t)) to 64 subnormal steps, and twice it does not."""
+    s = Schedule.from_betas(np.full(968, 0.5267930565475745))
+    w, half_drop = elbo_weight(968, s.betas), 0.5 * (s.snr[966] - s.snr[967])
+    assert 0 < w < 1e-300
+    assert abs(w - half_drop) <= 64 * np.finfo(float).smallest_subnormal < abs(2 * w - half_drop)
+
+
 @settings(max_examples=100, deadline=None)
 @given(s=schedules(max_T=1000).filter(lambda s: s.T >= 2), data=st.data())
 def test_elbo_weight_is_half_the_snr_drop(s, data):
@@ -237,12 +246,15 @@ def test_elbo_weight_is_half_the_snr_drop(s, data):
     w = elbo_weight(t, s.betas)
     assert isinstance(w, float) and (w > 0 or s.alpha_bars_prev[t - 1] == 0.0)  # 0 only by underflow
     snr_prev, snr = s.snr[t - 2], s.snr[t - 1]
-    # ½(SNR(t-1) - SNR(t)) cancels when the two are close; compare to its rounding error.
-    assert w == pytest.approx(0.5 * (snr_prev - snr), rel=1e-9, abs=1e-13 * snr_prev)
+    # ½(SNR(t-1) - SNR(t)) cancels when the two are close; compare to its rounding error.  Where
+    # β̄ is subnormal (T ≈ 1000 with β ≈ 0.5: w ≈ 1.6e-315) each operation rounds to a multiple of
+    # the smallest subnormal, so a relative 1e-9 is out of reach: allow 64 of those (3e-322).
+    subnormal = 64 * np.finfo(float).smallest_subnormal
+    assert w == pytest.approx(0.5 * (snr_prev - snr), rel=1e-9, abs=max(1e-13 * snr_prev, subnormal))
     design = s.alpha_bars_prev[t - 1] * s.betas[t - 1] ** 2 / (
         2 * s.posterior_variance[t - 1] * s.one_minus_alpha_bars[t - 1] ** 2
     )
-    assert w == pytest.approx(design, rel=1e-9)
+    assert w == pytest.approx(design, rel=1e-9, abs=subnormal)
 
 
 def test_elbo_weight_rejects_the_homework_coefficient_and_t_equal_1():

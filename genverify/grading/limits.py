@@ -7,8 +7,10 @@ import signal
 import threading
 
 
-#: Seconds of CPU time between expiries after the first.
-_REPEAT_S = 0.05
+#: Seconds of CPU time between expiries after the first (about a scheduler tick): an expiry that
+#: lands where Python cannot raise (a garbage-collector callback reports and drops it) is followed
+#: by another a few milliseconds later.
+_REPEAT_S = 0.005
 
 
 class TimeLimitExceeded(BaseException):
