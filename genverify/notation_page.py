@@ -16,10 +16,10 @@ from __future__ import annotations
 import argparse
 from dataclasses import dataclass
 
-from latex2mathml.converter import convert as _latex_to_mathml
 from markupsafe import Markup, escape
 
 from genverify.numeric import conventions as cv
+from genverify.pages import math
 
 TITLE = "Notation and conventions"
 
@@ -255,25 +255,6 @@ def _timesteps_table() -> Table:
 
 
 # --- rendering -------------------------------------------------------------------------------
-
-
-def math(tex: str, fallback: str, display: bool = False) -> Markup:
-    """``tex`` as MathML carrying its TeX (``<annotation encoding="application/x-tex">``), as the
-    site writes formulas; plain ``fallback`` when latex2mathml fails or leaves a command behind.
-    A displayed formula gets the site's copy-TeX button."""
-    try:
-        mathml = _latex_to_mathml(tex, display="block" if display else "inline")
-    except Exception:  # the converter raises assorted types on input it does not know
-        mathml = None
-    if mathml is None or "\\" in mathml:
-        tag = "div" if display else "span"
-        return Markup(f'<{tag} class="math-fallback">{escape(fallback)}</{tag}>')
-    opening = mathml.index(">") + 1
-    mathml = (f'{mathml[:opening]}<semantics><mrow>{mathml[opening:-len("</math>")]}</mrow>'
-              f'<annotation encoding="application/x-tex">{escape(tex)}</annotation></semantics></math>')
-    if display:
-        mathml += f'<button type="button" class="copy-tex" data-tex="{escape(tex)}" title="copy the TeX">TeX</button>'
-    return Markup(mathml)
 
 
 def _html_cell(cell: Cell) -> Markup:
