@@ -8,12 +8,16 @@ themselves are refused with ``DomainError`` before any verdict.
 
 from __future__ import annotations
 
+import functools
+import re
+from pathlib import Path
+
 import numpy as np
 import pytest
 import sympy as sp
 
 from genverify.derivations.engine import (
-    PROVED, All, ArgMax, Domain, DomainError, Equal, Induction, Less, LimitIs, UniqueRoot,
+    PROVED, REFUTED, UNDECIDED, All, ArgMax, Domain, DomainError, Equal, Induction, Less, LimitIs, UniqueRoot,
 )
 from genverify.derivations.notation import beta, beta_bar, beta_bar_recursion, sigmoid
 
@@ -214,10 +218,18 @@ def _rng():
     return np.random.default_rng(2024)
 
 
-@pytest.mark.parametrize("name, relation, domain", FALSE, ids=[row[0] for row in FALSE])
-def test_false_statements_are_never_proved(name, relation, domain):
-    verdict = relation.check(domain, _rng())
-    assert verdict.status != PROVED, f"{name}: proved by {verdict.method}"
+@functools.cache
+def _verdict(table: str, index: int):
+    """The verdict on row ``index`` of ``FALSE`` or ``TRUE``, checked once per test run (the tally
+    test below counts the same verdicts the per-row tests assert on)."""
+    _, relation, domain = {"FALSE": FALSE, "TRUE": TRUE}[table][index]
+    return relation.check(domain, _rng())
+
+
+@pytest.mark.parametrize("index", range(len(FALSE)), ids=[row[0] for row in FALSE])
+def test_false_statements_are_never_proved(index):
+    verdict = _verdict("FALSE", index)
+    assert verdict.status != PROVED, f"{FALSE[index][0]}: proved by {verdict.method}"
 
 
 def test_the_symbolic_half_alone_never_proves_a_substitution_sympy_confuses():
@@ -228,10 +240,10 @@ def test_the_symbolic_half_alone_never_proves_a_substitution_sympy_confuses():
             assert relation.prove(domain).status != PROVED, name
 
 
-@pytest.mark.parametrize("name, relation, domain", TRUE, ids=[row[0] for row in TRUE])
-def test_true_statements_are_still_proved(name, relation, domain):
-    verdict = relation.check(domain, _rng())
-    assert verdict.status == PROVED, f"{name}: {verdict.status}, {verdict.method}"
+@pytest.mark.parametrize("index", range(len(TRUE)), ids=[row[0] for row in TRUE])
+def test_true_statements_are_still_proved(index):
+    verdict = _verdict("TRUE", index)
+    assert verdict.status == PROVED, f"{TRUE[index][0]}: {verdict.status}, {verdict.method}"
 
 
 @pytest.mark.parametrize("name, relation, domain", INCONSISTENT, ids=[row[0] for row in INCONSISTENT])
@@ -244,3 +256,25 @@ def test_the_suite_is_as_large_as_promised():
     kinds = {type(rel).__name__ for _, rel, _ in FALSE}
     assert len(FALSE) >= 40 and len(TRUE) >= 15
     assert {"Equal", "Less", "LimitIs", "UniqueRoot", "All", "Induction"} <= kinds
+
+
+def test_the_documents_state_the_suite_as_it_runs():
+    """README.md and docs/engine.md quote this suite's size and verdicts; they must be today's."""
+    statuses = [_verdict("FALSE", i).status for i in range(len(FALSE))]
+    tally = {"false": len(FALSE), "refuted": statuses.count(REFUTED), "undecided": statuses.count(UNDECIDED),
+             "true": len(TRUE), "domains": len(INCONSISTENT)}
+    assert tally["refuted"] + tally["undecided"] == tally["false"]
+    root = Path(__file__).resolve().parent.parent
+    sentences = {
+        "README.md": r"holds (?P<false>\d+) false statements .*?: (?P<refuted>\d+) are refuted, "
+                     r"(?P<undecided>\d+) undecided, none proved; (?P<true>\d+) true statements .*? "
+                     r"(?P<domains>\d+) inconsistent domains",
+        "docs/engine.md": r"`tests/test_engine_adversarial.py`: (?P<false>\d+) false statements .*?; "
+                          r"(?P<refuted>\d+) come back refuted and (?P<undecided>\d+) undecided; "
+                          r"(?P<true>\d+) true statements .*? (?P<domains>\d+) self-contradictory domains",
+    }
+    for name, pattern in sentences.items():
+        text = " ".join((root / name).read_text(encoding="utf-8").split())  # the prose's line breaks
+        found = re.search(pattern, text)
+        assert found, f"{name} no longer states the adversarial suite's tally"
+        assert {k: int(v) for k, v in found.groupdict().items()} == tally, name
