@@ -6,10 +6,12 @@ modulo wall-clock timings only (see the script's docstring for what is stable an
 
 from __future__ import annotations
 
+import argparse
 import subprocess
 import sys
 from pathlib import Path
 
+from genverify.cli import _parser
 from scripts.readme import Runner, normalise, regenerate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,3 +41,34 @@ def test_file_blocks_feed_later_commands(tmp_path):
     out = regenerate(text, Runner(tmp_path))
     assert "$ genverify grade diffusion.forward_variance --answer-file a.tex\ndiffusion.forward_variance: correct" in out
     assert out.rstrip().endswith("$ echo $?\n0\n```")
+
+
+def _commands(parser: argparse.ArgumentParser, words: tuple[str, ...] = ("genverify",)):
+    """``(words, option strings)`` for every leaf subcommand of ``parser``."""
+    subparsers = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    if not subparsers:
+        options = {o for a in parser._actions for o in a.option_strings if o.startswith("--") and o != "--help"}
+        yield words, options
+        return
+    for name, sub in subparsers[0].choices.items():
+        yield from _commands(sub, (*words, name))
+
+
+def test_the_readme_synopsis_names_every_command_and_option():
+    """The hand-written synopsis under "The command line" lists every subcommand and option."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("## The command line\n\n```\n", 1)[1].split("```", 1)[0]
+    lines = block.splitlines()
+    for words, options in _commands(_parser()):
+        if words[-1] == "run":  # `autograder run gradescope|prairielearn`: one line for both
+            words = words[:-1]
+        command = " ".join(words)
+        # the command's lines: each line starting with it, and the indented lines continuing it
+        own, inside = [], False
+        for line in lines:
+            inside = line.startswith(command + " ") or (inside and line.startswith(" "))
+            if inside:
+                own.append(line)
+        assert own, f"README's synopsis lacks {command}"
+        missing = {o for o in options if not any(o in line for line in own)}
+        assert not missing, f"README's synopsis of {command} lacks {sorted(missing)}"
