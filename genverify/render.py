@@ -9,8 +9,8 @@ import sympy as sp
 from sympy.printing.latex import LatexPrinter
 from sympy.printing.str import StrPrinter
 
-from genverify.derivations.engine import (PROVED, All, Derivation, Domain, Equal, Less, LimitIs, Relation, Report,
-                                          UniqueRoot)
+from genverify.derivations.engine import (PROVED, All, Derivation, Domain, Equal, Induction, Less, LimitIs, Relation,
+                                          Report, UniqueRoot)
 
 
 class PlainPrinter(StrPrinter):
@@ -218,40 +218,57 @@ def assumptions(domain: Domain, fmt=plain) -> list[str]:
     return lines
 
 
-def claim_parts(rel: Relation, fmt=plain, label: str = "") -> list[tuple[str, str]]:
+def claim_parts(rel: Relation, fmt=plain, label: str = "", whole_inductions: bool = False) -> list[tuple[str, str]]:
     """The formal claim as ``(label, formula)`` pairs, one per conjunct of nested ``All``s.
 
     Labels of nested conjunctions are joined with `` › ``, so every formula keeps the name
-    of the part it belongs to; a lone relation has the empty label.
+    of the part it belongs to; a lone relation has the empty label.  With ``whole_inductions``
+    (plain text only) an ``Induction`` is one pair stating what its base case and steps check
+    together (``induction``).
     """
+    if whole_inductions and isinstance(rel, Induction):
+        return [(label, induction(rel))]
     if isinstance(rel, All):
         return [part for name, sub in rel.parts
-                for part in claim_parts(sub, fmt, f"{label} › {name}" if label else name)]
+                for part in claim_parts(sub, fmt, f"{label} › {name}" if label else name, whole_inductions)]
     return [(label, relation(rel, fmt))]
 
 
-def claim_lines(rel: Relation, fmt=plain) -> list[str]:
+def induction(rel: Induction) -> str:
+    """``rel`` in one line of plain text: its closed form solves the recurrence from the base case
+    on, which is what its base case and steps check together (``Induction``'s docstring)."""
+    k, base = plain(rel.index), rel.base
+    previous = sp.Symbol(f"a_{{{k}-1}}")
+    solved = plain(rel.recurrence(previous, rel.index))
+    return (f"a_{k} = {plain(rel.closed(rel.index))} solves a_{k} = {solved} ({k} ≥ {base + 1}), "
+            f"a_{base} = {plain(rel.parts[0][1].rhs)}")
+
+
+def claim_lines(rel: Relation, fmt=plain, whole_inductions: bool = False) -> list[str]:
     """The formal claim, one conjunct a line (``label: formula``)."""
-    return [f"{label}: {text}" if label else text for label, text in claim_parts(rel, fmt)]
+    return [f"{label}: {text}" if label else text for label, text in claim_parts(rel, fmt, "", whole_inductions)]
 
 
 def claim_summary(rel: Relation, width: int) -> str:
     """The formal claim in at most ``width`` characters: whole when it fits, else the conjuncts
-    that fit and ``… (+k parts)``, or one long conjunct cut at a space with ``…``.  A caller that
-    shows a cut claim must say where to read it whole (``genverify show RESULT_ID``)."""
+    that fit and ``… (+k parts)``, or one long conjunct cut at a space with ``…``; an induction
+    is one conjunct.  A caller that shows a cut claim must say where to read it whole
+    (``genverify show RESULT_ID``)."""
     # One line each: a matrix prints over several lines, which would break a table's row.
-    lines = [" ".join(line.split()) for line in claim_lines(rel)]
+    lines = [" ".join(line.split()) for line in claim_lines(rel, whole_inductions=True)]
     whole = "; ".join(lines)
     if len(whole) <= width:
         return whole
+    def more(rest: int) -> str:
+        return f" … (+{rest} part{'s' if rest > 1 else ''})"
+
     shown = []
     for line in lines:
-        rest = len(lines) - len(shown) - 1
-        if len("; ".join([*shown, line])) + len(f" … (+{rest} parts)") > width:
+        if len("; ".join([*shown, line])) + len(more(len(lines) - len(shown) - 1)) > width:
             break
         shown.append(line)
     if shown:
-        return "; ".join(shown) + f" … (+{len(lines) - len(shown)} parts)"
+        return "; ".join(shown) + more(len(lines) - len(shown))
     cut = lines[0][:width - 2]
     return (cut.rsplit(" ", 1)[0] if " " in cut else cut) + " …"
 

@@ -13,7 +13,8 @@ import pytest
 import sympy as sp
 
 from genverify.cli import main
-from genverify.derivations.engine import All, Equal, Less
+from genverify.commands.results import CLAIM_WIDTH
+from genverify.derivations.engine import All, Equal, Induction, Less
 from genverify.registry import BY_ID
 from genverify.render import claim_lines, claim_parts, claim_summary, latex
 
@@ -75,6 +76,19 @@ def test_the_beside_check_fails_without_the_formal_claim():
     assert not status_beside_claim("\n".join(good.splitlines()[:-1]), lines)
 
 
+
+def test_claim_summary_states_an_induction_as_the_recurrence_it_solves():
+    """The check table shows what an induction's parts prove together, not its base case alone
+    (``x_0 = x_0`` was the forward marginal's whole row); ``show`` and JSON keep every part."""
+    n, acc, k = sp.Symbol("n", integer=True, positive=True), sp.Symbol("acc"), sp.Symbol("k")
+    doubling = Induction(sp.Lambda(k, 2**k), sp.Lambda((acc, k), 2 * acc), sp.Integer(1), n)
+    claim = All((("doubling", doubling), ("positive", Less(0, x))))
+    assert claim_summary(claim, 200) == "doubling: a_n = 2**n solves a_n = 2*a_{n-1} (n ≥ 1), a_0 = 1; positive: 0 < x"
+    assert [label for label, _ in claim_parts(claim)] == [
+        "doubling › base case", "doubling › step at n = 1", "doubling › step for n ≥ 2", "positive"]
+    forward = claim_summary(BY_ID["diffusion.forward_marginal"].derivation().claim, CLAIM_WIDTH)
+    assert forward.startswith("mean: a_t = x_0*sqrt(β̄_t) solves a_t = a_{t-1}*sqrt(1 - β_t) (t ≥ 1), a_0 = x_0")
+
 def test_check_table_and_json_carry_the_formal_claim(capsys):
     result_id = "gan.optimal_discriminator"
     claim = BY_ID[result_id].derivation().claim
@@ -82,7 +96,7 @@ def test_check_table_and_json_carry_the_formal_claim(capsys):
     assert code == 0
     header, row = out.splitlines()[:2]
     assert "formal claim" in header and row.startswith(result_id) and "proved" in row
-    assert row.endswith(claim_summary(claim, 90))
+    assert row.endswith(claim_summary(claim, CLAIM_WIDTH))
     if "…" in row:
         assert "genverify show RESULT_ID" in out, "a cut claim must say where to read it whole"
     code, out, _ = run(capsys, "check", "--json", "--profile", "quick", result_id)

@@ -16,7 +16,7 @@ from genverify.render import claim_parts, claim_summary, derivation_text, latex,
 
 #: Characters of the formal claim in the ``check`` table; a longer one is cut at a conjunct, with a
 #: pointer to ``genverify show``.
-CLAIM_WIDTH = 90
+CLAIM_WIDTH = 100
 
 
 def show(args) -> int:
