@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from .engine import Derivation, Domain, Equal, Step, chain
+from .engine import All, Derivation, Domain, Equal, Step, chain
 from .notation import beta, beta_bar, beta_bar_recursion, gaussian_logpdf, posterior_variance
 
 t = sp.Symbol("t", integer=True, positive=True)
@@ -60,7 +60,9 @@ def derivation(mu_tilde=MU_TILDE, sigma2_tilde=SIGMA2_TILDE) -> Derivation:
              "normalising constants included: ½log 2πβ_t + ½log 2π(1-β̄_{t-1}) - ½log 2π(1-β̄_t) = ½log 2πσ̃_t²"),
     )
     return Derivation(
-        claim=Equal(LOG_BAYES, gaussian_logpdf(x_prev, mu_tilde, sigma2_tilde)),
+        # One labelled part, so a table showing the start of the formal claim says what it is.
+        claim=All((("log q(x_{t-1}|x_t, x_0) by Bayes = log N(x_{t-1}; μ̃_t, σ̃_t²)",
+                    Equal(LOG_BAYES, gaussian_logpdf(x_prev, mu_tilde, sigma2_tilde))),)),
         statement="q(x_{t-1} | x_t, x_0) = N(μ̃_t, σ̃_t² I), σ̃_t² = β_t(1-β̄_{t-1})/(1-β̄_t)",
         display_claim=r"q(x_{t-1} \mid x_t, x_0) = \mathcal{N}\left(x_{t-1};\ \tilde\mu_t(x_t, x_0),\ \tilde\sigma_t^2 I\right), \quad \tilde\mu_t = \frac{\sqrt{1 - \beta_t}\,(1 - \bar\beta_{t-1})}{1 - \bar\beta_t}\, x_t + \frac{\sqrt{\bar\beta_{t-1}}\, \beta_t}{1 - \bar\beta_t}\, x_0, \quad \tilde\sigma_t^2 = \frac{\beta_t (1 - \bar\beta_{t-1})}{1 - \bar\beta_t}",
         domain=DOMAIN,
