@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from .engine import Derivation, Domain, Equal, Step
+from .engine import All, Derivation, Domain, Equal, Step
 from .notation import gradient, hadamard
 
 DIM = 3
@@ -56,7 +56,9 @@ def derivation(score=CONDITIONAL_SCORE, likelihood_gradient=-2 * residual) -> De
              "Bayes: ∇ log p(x|x_known) = ∇ log p(x_known|x) + ∇ log p(x) - ∇ log p(x_known)"),
     )
     return Derivation(
-        claim=Equal(gradient(LOG_POSTERIOR, x), score),
+        # One labelled part, so a table showing the start of the formal claim says what it is.
+        claim=All((("∇_x log p(x | x_known), 3 coordinates",
+                    Equal(gradient(LOG_POSTERIOR, x), score)),)),
         statement="∇_x log p(x | x_known) = s_θ(x) - 2 (x - x_known) ⊙ M for a binary mask M",
         display_claim=r"\nabla_x \log p(x \mid x_{\mathrm{known}}) = s_\theta(x) - 2 (x - x_{\mathrm{known}}) \odot M \quad \text{for } p(x_{\mathrm{known}} \mid x) \propto \exp\left(-\left\| (x - x_{\mathrm{known}}) \odot M \right\|^2\right)",
         domain=DOMAIN,
