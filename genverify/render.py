@@ -14,12 +14,19 @@ from genverify.derivations.engine import (PROVED, All, Derivation, Domain, Equal
 
 
 class PlainPrinter(StrPrinter):
-    """SymPy's ``str`` with vectors as ``[a, b]ᵀ`` and derivatives as ``∂f/∂x``."""
+    """SymPy's ``str`` with vectors as ``[a, b]ᵀ``, matrices as ``[[a, b], [c, d]]``, derivatives
+    as ``∂f/∂x`` and substitutions as ``(f)|_{x = a}``."""
 
     def _print_MatrixBase(self, expr):
         if expr.cols == 1:
             return "[" + ", ".join(self._print(e) for e in expr) + "]ᵀ"
-        return super()._print_MatrixBase(expr)
+        rows = ("[" + ", ".join(self._print(e) for e in expr.row(i)) + "]" for i in range(expr.rows))
+        return "[" + ", ".join(rows) + "]"
+
+    def _print_Subs(self, expr):
+        inner, old, new = expr.args
+        at = ", ".join(f"{self._print(o)} = {self._print(n)}" for o, n in zip(old, new))
+        return f"({self._print(inner)})|_{{{at}}}"
 
     _print_MutableDenseMatrix = _print_ImmutableDenseMatrix = _print_MatrixBase
 

@@ -16,7 +16,7 @@ from genverify.cli import main
 from genverify.commands.results import CLAIM_WIDTH
 from genverify.derivations.engine import All, Equal, Induction, Less
 from genverify.registry import BY_ID
-from genverify.render import claim_lines, claim_parts, claim_summary, latex
+from genverify.render import claim_lines, claim_parts, claim_summary, latex, plain
 
 x, y = sp.symbols("x y", positive=True)
 NESTED = All((("outer", All((("first", Equal(x + x, 2 * x)), ("second", Less(0, x))))), ("last", Less(x, x + y))))
@@ -124,3 +124,12 @@ x_0, x_1 = sp.symbols("x_0 x_1", real=True)
 def test_latex_is_written_as_a_textbook_writes_it(expr, expected):
     assert latex(expr) == expected
 
+
+
+def test_plain_text_prints_matrices_and_substitutions_as_written():
+    """Not SymPy's ``Matrix([...])`` and ``Subs(f, x, a)``, which the check table showed."""
+    f = sp.Function("f")
+    assert plain(sp.Matrix([[0, -x], [x, -y]])) == "[[0, -x], [x, -y]]"
+    assert plain(sp.Matrix([x, y])) == "[x, y]ᵀ"
+    assert plain(sp.Subs(f(x) + x, x, 2 * y)) == "(x + f(x))|_{x = 2*y}"
+    assert plain(sp.Subs(f(x, y), (x, y), (0, 1))) == "(f(x, y))|_{x = 0, y = 1}"
