@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import sympy as sp
 from sympy.printing.latex import LatexPrinter
+from sympy.printing.precedence import PRECEDENCE
 from sympy.printing.str import StrPrinter
 
 from genverify.derivations.engine import (PROVED, All, Derivation, Domain, Equal, Induction, Less, LimitIs, Relation,
@@ -30,13 +31,27 @@ class PlainPrinter(StrPrinter):
 
     _print_MutableDenseMatrix = _print_ImmutableDenseMatrix = _print_MatrixBase
 
+    # "∂f/∂x" is itself a quotient: inside a product, quotient or power it needs parentheses, or
+    # "-∂f/∂θ/(1 + e^u)" and "∂f/∂x**2" would read as something else.
+    def parenthesize(self, item, level, strict=False):
+        if isinstance(item, sp.Derivative) and level >= PRECEDENCE["Mul"]:
+            return f"({self._print(item)})"
+        return super().parenthesize(item, level, strict)
+
+    def _print_Mul(self, expr):
+        # StrPrinter brackets a negative product's factors at the precedence of a sum: print the
+        # positive product (whose factors it brackets at a product's) after the sign.
+        if expr.could_extract_minus_sign() and any(isinstance(getattr(a, "base", a), sp.Derivative) for a in expr.args):
+            return "-" + self._print(-expr)
+        return super()._print_Mul(expr)
+
     def _print_Derivative(self, expr):
         order = sum(n for _, n in expr.variable_count)
         power = {1: "", 2: "²", 3: "³"}
         top = "∂" + power.get(order, f"^{order}")
         variables = "".join(f"∂{self._print(v)}" + power.get(n, f"^{n}") for v, n in expr.variable_count)
         inner = self._print(expr.expr)
-        if expr.expr.is_Add:
+        if not (expr.expr.is_Atom or expr.expr.is_Function):
             inner = f"({inner})"
         return f"{top}{inner}/{variables}"
 

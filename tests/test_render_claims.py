@@ -133,3 +133,13 @@ def test_plain_text_prints_matrices_and_substitutions_as_written():
     assert plain(sp.Matrix([x, y])) == "[x, y]ᵀ"
     assert plain(sp.Subs(f(x) + x, x, 2 * y)) == "(x + f(x))|_{x = 2*y}"
     assert plain(sp.Subs(f(x, y), (x, y), (0, 1))) == "(f(x, y))|_{x = 0, y = 1}"
+
+
+def test_plain_text_brackets_a_derivative_inside_a_product_quotient_or_power():
+    """``∂f/∂x`` is a quotient: ``(1 - β̄_t)*∂m/∂x_t**2`` printed the square of x_t."""
+    f = sp.Function("f")
+    d = sp.Derivative(f(x), x)
+    assert plain(d**2) == "(∂f(x)/∂x)**2"
+    assert plain(y / d) == "y/(∂f(x)/∂x)"
+    assert plain(y * d) == "y*(∂f(x)/∂x)"
+    assert plain(d + 1) == "∂f(x)/∂x + 1"
