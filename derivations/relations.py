@@ -417,6 +417,10 @@ class ArgMax(All):
         ))
         object.__setattr__(self, "var", var)
         object.__setattr__(self, "interval", (lo, hi))
+        # Kept for a reader (render.compact): the parts above are what is checked.
+        object.__setattr__(self, "f", sp.sympify(f))
+        object.__setattr__(self, "value", sp.sympify(value))
+        object.__setattr__(self, "sense", sense)
 
     def _check(self, domain, rng):
         declared = domain.interval(self.var) if self.var in domain.intervals else None

@@ -10,8 +10,8 @@ from sympy.printing.latex import LatexPrinter
 from sympy.printing.precedence import PRECEDENCE
 from sympy.printing.str import StrPrinter
 
-from genverify.derivations.engine import (PROVED, All, Derivation, Domain, Equal, Induction, Less, LimitIs, Relation,
-                                          Report, UniqueRoot)
+from genverify.derivations.engine import (PROVED, All, ArgMax, Derivation, Domain, Equal, Induction, Less, LimitIs,
+                                          Relation, Report, UniqueRoot)
 
 
 class PlainPrinter(StrPrinter):
@@ -240,19 +240,21 @@ def assumptions(domain: Domain, fmt=plain) -> list[str]:
     return lines
 
 
-def claim_parts(rel: Relation, fmt=plain, label: str = "", whole_inductions: bool = False) -> list[tuple[str, str]]:
+def claim_parts(rel: Relation, fmt=plain, label: str = "", compact: bool = False) -> list[tuple[str, str]]:
     """The formal claim as ``(label, formula)`` pairs, one per conjunct of nested ``All``s.
 
     Labels of nested conjunctions are joined with `` › ``, so every formula keeps the name
-    of the part it belongs to; a lone relation has the empty label.  With ``whole_inductions``
-    (plain text only) an ``Induction`` is one pair stating what its base case and steps check
-    together (``induction``).
+    of the part it belongs to; a lone relation has the empty label.  With ``compact`` (plain
+    text only) an ``Induction`` or ``ArgMax`` is one pair stating what its parts check together
+    (``induction``, ``argmax``).
     """
-    if whole_inductions and isinstance(rel, Induction):
+    if compact and isinstance(rel, Induction):
         return [(label, induction(rel))]
+    if compact and isinstance(rel, ArgMax):
+        return [(label, argmax(rel))]
     if isinstance(rel, All):
         return [part for name, sub in rel.parts
-                for part in claim_parts(sub, fmt, f"{label} › {name}" if label else name, whole_inductions)]
+                for part in claim_parts(sub, fmt, f"{label} › {name}" if label else name, compact)]
     return [(label, relation(rel, fmt))]
 
 
@@ -266,18 +268,25 @@ def induction(rel: Induction) -> str:
             f"a_{base} = {plain(rel.parts[0][1].rhs)}")
 
 
-def claim_lines(rel: Relation, fmt=plain, whole_inductions: bool = False) -> list[str]:
+def argmax(rel: ArgMax) -> str:
+    """``rel`` in one line of plain text: the unique maximiser (minimiser) over the interval, which
+    its parts (inside the interval, the only stationary point, strict concavity) imply together."""
+    lo, hi = ({sp.oo: "∞", -sp.oo: "-∞"}.get(end, plain(end)) for end in rel.interval)
+    return f"the unique arg{rel.sense} of {plain(rel.f)} over {plain(rel.var)} ∈ ({lo}, {hi}) is {plain(rel.value)}"
+
+
+def claim_lines(rel: Relation, fmt=plain, compact: bool = False) -> list[str]:
     """The formal claim, one conjunct a line (``label: formula``)."""
-    return [f"{label}: {text}" if label else text for label, text in claim_parts(rel, fmt, "", whole_inductions)]
+    return [f"{label}: {text}" if label else text for label, text in claim_parts(rel, fmt, "", compact)]
 
 
 def claim_summary(rel: Relation, width: int) -> str:
     """The formal claim in at most ``width`` characters: whole when it fits, else the conjuncts
     that fit and ``… (+k parts)``, or one long conjunct cut at a space with ``…``; an induction
-    is one conjunct.  A caller that shows a cut claim must say where to read it whole
+    or argmax is one conjunct.  A caller that shows a cut claim must say where to read it whole
     (``genverify show RESULT_ID``)."""
     # One line each: a matrix prints over several lines, which would break a table's row.
-    lines = [" ".join(line.split()) for line in claim_lines(rel, whole_inductions=True)]
+    lines = [" ".join(line.split()) for line in claim_lines(rel, compact=True)]
     whole = "; ".join(lines)
     if len(whole) <= width:
         return whole

@@ -14,7 +14,7 @@ import sympy as sp
 
 from genverify.cli import main
 from genverify.commands.results import CLAIM_WIDTH
-from genverify.derivations.engine import All, Equal, Induction, Less
+from genverify.derivations.engine import All, ArgMax, Equal, Induction, Less
 from genverify.registry import BY_ID
 from genverify.render import claim_lines, claim_parts, claim_summary, latex, plain
 
@@ -77,15 +77,18 @@ def test_the_beside_check_fails_without_the_formal_claim():
 
 
 
-def test_claim_summary_states_an_induction_as_the_recurrence_it_solves():
-    """The check table shows what an induction's parts prove together, not its base case alone
-    (``x_0 = x_0`` was the forward marginal's whole row); ``show`` and JSON keep every part."""
+def test_claim_summary_states_an_induction_or_argmax_as_what_its_parts_prove_together():
+    """The check table shows what an induction's or argmax's parts prove together, not the first
+    part alone (``x_0 = x_0`` was the forward marginal's whole row); ``show`` and JSON keep every part."""
     n, acc, k = sp.Symbol("n", integer=True, positive=True), sp.Symbol("acc"), sp.Symbol("k")
     doubling = Induction(sp.Lambda(k, 2**k), sp.Lambda((acc, k), 2 * acc), sp.Integer(1), n)
     claim = All((("doubling", doubling), ("positive", Less(0, x))))
     assert claim_summary(claim, 200) == "doubling: a_n = 2**n solves a_n = 2*a_{n-1} (n ≥ 1), a_0 = 1; positive: 0 < x"
     assert [label for label, _ in claim_parts(claim)] == [
         "doubling › base case", "doubling › step at n = 1", "doubling › step for n ≥ 2", "positive"]
+    minimum = ArgMax(x - sp.log(x), x, 1, (0, sp.oo), sense="min")
+    assert claim_summary(minimum, 200) == "the unique argmin of x - log(x) over x ∈ (0, ∞) is 1"
+    assert [label for label, _ in claim_parts(minimum)] == ["lower end below the value", "stationary point", "convex"]
     forward = claim_summary(BY_ID["diffusion.forward_marginal"].derivation().claim, CLAIM_WIDTH)
     assert forward.startswith("mean: a_t = x_0*sqrt(β̄_t) solves a_t = a_{t-1}*sqrt(1 - β_t) (t ≥ 1), a_0 = x_0")
 
