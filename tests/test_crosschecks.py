@@ -3,7 +3,9 @@ in ``tests/mutants.py`` fails at least one, and each check really exercises what
 
 from __future__ import annotations
 
+import re
 from dataclasses import fields, replace
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -105,6 +107,15 @@ def test_every_mutant_is_killed(kills, record_property):
     record_property("kill_rate", kill_rate)
     print(f"\nmutation kill rate at K = {K}, n = {N_QUICK}: {len(kills) - len(survivors)}/{len(kills)} = {kill_rate:.0%}")
     assert not survivors, f"mutants no cross-check rejects: {survivors}"
+
+
+def test_the_readme_states_the_catalogue_as_it_runs(kills):
+    """README.md quotes the catalogue's size and this test's kill rate; they must be today's."""
+    readme = " ".join((Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8").split())
+    killed = sum(bool(killers) for killers in kills.values())
+    found = re.search(r"`tests/mutants.py` holds (\d+) deliberately wrong implementations .*?kill rate (\d+)/(\d+)", readme)
+    assert found, "README.md no longer states the mutation test's result"
+    assert tuple(map(int, found.groups())) == (len(MUTANTS), killed, len(MUTANTS))
 
 
 @pytest.mark.parametrize("mutant", MUTANTS, ids=lambda m: m.name)
