@@ -290,6 +290,7 @@ def claim_summary(rel: Relation, width: int) -> str:
     whole = "; ".join(lines)
     if len(whole) <= width:
         return whole
+
     def more(rest: int) -> str:
         return f" … (+{rest} part{'s' if rest > 1 else ''})"
 

@@ -60,8 +60,6 @@ def test_the_readme_synopsis_names_every_command_and_option():
     block = readme.split("## The command line\n\n```\n", 1)[1].split("```", 1)[0]
     lines = block.splitlines()
     for words, options in _commands(_parser()):
-        if words[-1] == "run":  # `autograder run gradescope|prairielearn`: one line for both
-            words = words[:-1]
         command = " ".join(words)
         # the command's lines: each line starting with it, and the indented lines continuing it
         own, inside = [], False
